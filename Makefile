@@ -1,0 +1,52 @@
+# The Makefile is the main script: `make help` lists the targets.
+# `make memos` and `make test` create .venv when it is missing, install, register the
+# Jupyter kernel `kip-workbook` inside it (papermill and JupyterLab find it there), and run.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help setup memos test test-fast nbval data lab lint format notebooks clean-data
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name kip-workbook --display-name "KIP workbook (.venv)"
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv, install the workbook, register the kernel
+
+memos: $(STAMP) ## set up, then write the annual memos into reports/ (papermill batch)
+	$(PY) -m kip_analysis.memos $(MEMO_ARGS)
+
+test: $(STAMP) ## set up, then run lint, unit/reference/notebook tests and nbval
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:doctest notebooks/
+
+test-fast: $(STAMP) ## unit tests only (skips notebook execution)
+	$(PY) -m pytest -m "not notebook and not browser"
+
+data: $(STAMP) ## rebuild data/processed/ from data/raw/
+	$(PY) -m kip_analysis.processed
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+lint: $(STAMP) ## ruff over the package, tests and notebooks
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP) ## ruff format
+	$(VENV)/bin/ruff format kip_analysis tests benchmarks
+
+notebooks: $(STAMP) ## re-pair notebooks from their jupytext .py twins
+	$(VENV)/bin/jupytext --sync notebooks/*.py
+
+clean-data: ## delete data/processed (it is rebuilt from raw)
+	rm -rf data/processed/*.csv data/processed/*.json

@@ -1,0 +1,57 @@
+"""Notebook parameters: declared once in each notebook's ``parameters`` cell, validated here
+before any work, with errors that list the allowed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kip_analysis import config
+from kip_analysis.errors import ParameterError
+from kip_analysis.selection import SOURCE_PREFERENCES
+
+#: Allowed years for ``as_of_year`` / ``memo_year``.
+YEARS: tuple[int, ...] = tuple(range(config.FIRST_YEAR, config.LAST_YEAR + 1))
+
+
+def check_year(name: str, value: object) -> int:
+    """``value`` as a memo year, or a :class:`ParameterError` naming the allowed range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{name}={value!r} must be an integer year {YEARS[0]}-{YEARS[-1]}")
+    if value not in YEARS:
+        raise ParameterError(f"{name}={value} is out of range; allowed years: {YEARS[0]}-{YEARS[-1]}")
+    return value
+
+
+def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed``, else a :class:`ParameterError` listing them."""
+    if value not in allowed:
+        raise ParameterError(f"{name}={value!r} is not allowed; expected one of {', '.join(allowed)}")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FactsParams:
+    """Validated parameters of ``01_programme_facts``."""
+
+    as_of_year: int
+    source_preference: str
+    results_path: str
+
+
+def validate_facts(as_of_year: int, source_preference: str, results_path: str = "") -> FactsParams:
+    """Validate the parameters of ``01_programme_facts``.
+
+    Examples
+    --------
+    >>> validate_facts(2020, "low").as_of_year
+    2020
+    >>> validate_facts(2030, "low")
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: as_of_year=2030 is out of range; allowed years: 2018-2025
+    """
+    return FactsParams(
+        as_of_year=check_year("as_of_year", as_of_year),
+        source_preference=check_choice("source_preference", source_preference, SOURCE_PREFERENCES),
+        results_path=str(results_path),
+    )

@@ -1,0 +1,105 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: KIP workbook (.venv)
+#     language: python
+#     name: kip-workbook
+# ---
+
+# %% [markdown]
+# # Hanoi's Key Industrial Products programme: the facts
+#
+# **Question.** What do the published sources say the programme has done since its 2018
+# relaunch — how many products and firms were recognised, which targets were set, which
+# were met — and where do the sources disagree?
+#
+# **Data.** Every figure in the five source articles (`data/raw/articles/programme_facts.csv`,
+# one row per figure with its verbatim quote) and the later web figures
+# (`data/raw/web/web_figures.csv`, with page address, quote and qualifier). Nothing in this
+# notebook is simulated. Processed tables are rebuilt from raw by `make data`.
+
+# %% tags=["parameters"]
+as_of_year: int = 2025  # year the reading is made in: later actuals and targets are not used
+source_preference: str = "low"  # which figure to use when sources disagree: low, high, latest, earliest
+results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+import kip_analysis as kip
+from kip_analysis import narrative, plots, processed, results, tracker
+from kip_analysis.params import validate_facts
+
+params = validate_facts(as_of_year, source_preference, results_path)
+pd.set_option("display.max_colwidth", 80)
+rounds = processed.load("recognition_rounds")
+targets = processed.load("targets")
+timeline = processed.load("programme_timeline")
+conflicts = processed.load("conflicts")
+print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, "
+      f"source_preference={params.source_preference!r}")
+
+# %% [markdown]
+# ## The programme's history
+#
+# Recognition is valid for three years (source 004). The old programme (2005–2017)
+# recognised 59 products of 46 firms (sources 000, 001); the relaunched programme's rounds
+# are below. Each round's counts come from one or more sourced rows (their ids are in the
+# reconciliation table).
+
+# %%
+fig = plots.programme_timeline(rounds, targets, params.as_of_year)
+display(Markdown(f"*{fig._kip_caption}*"))
+
+# %% [markdown]
+# ## Reconciliation: do the reported cumulative totals equal the sum of the rounds?
+
+# %%
+shown_rounds = rounds[rounds["round"] <= params.as_of_year]
+shown_rounds[["round", "products", "firms", "products_cumulative", "firms_cumulative",
+              "products_cumulative_reported", "firms_cumulative_reported", "matches",
+              "products_sources", "firms_sources"]]
+
+# %% [markdown]
+# ## Targets against actuals
+#
+# Each target, expectation or plan set by the reading year, judged against the actual for
+# its own year only (no proxy years). `met_low` / `met_high` judge a range target against
+# each end; `gap_low` / `gap_high` are actual minus that end. `nearest_actual` gives context
+# where no actual exists for the target year; it does not enter the verdict.
+
+# %%
+track = tracker.track_targets(targets, timeline, params.as_of_year, params.source_preference)
+track[["target_id", "metric", "kind", "target_year", "low", "high", "unit_canonical",
+       "status", "actual", "actual_source", "met_low", "met_high", "gap_low", "gap_high",
+       "depends_on_source", "nearest_actual", "source_id"]]
+
+# %% [markdown]
+# ## Where the sources disagree
+#
+# Pairs of figures for the same metric, place and year that do not agree even allowing for
+# rounding. `default_choice` is what the `source_preference` parameter picks; change the
+# parameter to see how the reading changes.
+
+# %%
+conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a", "fact_a",
+           "value_b", "fact_b", "default_choice", "note"]]
+
+# %% [markdown]
+# ## Reading
+
+# %%
+headline = narrative.facts_headline(rounds, track, conflicts, params.as_of_year)
+display(Markdown("\n\n".join(narrative.facts_reading(headline, track))))
+results.publish(params.results_path, "01_programme_facts", {
+    "headline": headline,
+    "params": {"as_of_year": params.as_of_year, "source_preference": params.source_preference},
+    "excluded_undated_figures": timeline.attrs["excluded_undated"],
+    "raw_sha256": timeline.attrs["raw_sha256"],
+})
