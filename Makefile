@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup memos test test-fast nbval data lab lint format notebooks clean-data
+.PHONY: help setup memos test test-fast data lab lint format notebooks execute-notebooks clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ memos: $(STAMP) ## set up, then write the annual memos into reports/ (papermill 
 test: $(STAMP) ## set up, then run lint, unit/reference/notebook tests and nbval
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
-	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:doctest notebooks/
+	$(PY) -m pytest -o addopts="--strict-markers -ra" --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/*.ipynb
 
 test-fast: $(STAMP) ## unit tests only (skips notebook execution)
 	$(PY) -m pytest -m "not notebook and not browser"
@@ -50,3 +50,8 @@ notebooks: $(STAMP) ## re-pair notebooks from their jupytext .py twins
 
 clean-data: ## delete data/processed (it is rebuilt from raw)
 	rm -rf data/processed/*.csv data/processed/*.json
+
+execute-notebooks: $(STAMP) ## run every notebook in place with its default parameters (stores outputs for nbval)
+	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
+	  $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=kip-workbook "$$nb" || exit 1; \
+	done

@@ -56,7 +56,8 @@ def note_qualifiers(note: str | None) -> list[str]:
 def quote_status(low: float, high: float, quote: str | None, note: str | None = None) -> str:
     """``verbatim`` when both ends of the figure are written in the quote, ``not captured``
     when there is no quote (or the note says it was not captured verbatim), ``other
-    figure`` when the quote does not carry this figure."""
+    figure`` when the quote does not carry this figure.
+    """
     if not isinstance(quote, str) or not quote.strip():
         return "not captured"
     if isinstance(note, str) and "not captured" in note:
@@ -72,14 +73,14 @@ def _finish(rows: pd.DataFrame) -> pd.DataFrame:
     rows["period_kind"] = periods.map(lambda p: p.kind)
     rows["year_start"] = periods.map(lambda p: p.start).astype("Int64")
     rows["year_end"] = periods.map(lambda p: p.end).astype("Int64")
-    low_c = [to_canonical(v, u) for v, u in zip(rows["value_low"], rows["unit"])]
-    high_c = [to_canonical(v, u) for v, u in zip(rows["value_high"], rows["unit"])]
+    low_c = [to_canonical(v, u) for v, u in zip(rows["value_low"], rows["unit"], strict=True)]
+    high_c = [to_canonical(v, u) for v, u in zip(rows["value_high"], rows["unit"], strict=True)]
     rows["value_low_c"] = [v for v, _ in low_c]
     rows["value_high_c"] = [v for v, _ in high_c]
     rows["unit_c"] = [u for _, u in low_c]
     rows["quote_status"] = [
         quote_status(lo, hi, q, n)
-        for lo, hi, q, n in zip(rows["value_low"], rows["value_high"], rows["quote"], rows["note"])
+        for lo, hi, q, n in zip(rows["value_low"], rows["value_high"], rows["quote"], rows["note"], strict=True)
     ]
     return rows.loc[:, list(COLUMNS)].reset_index(drop=True)
 
@@ -102,7 +103,8 @@ def _web_kind_and_metric(series: str) -> tuple[str, str]:
 
 def _web_cohort(series: str, period: str, note: str | None) -> str | None:
     """Recognition round(s) a web figure covers: from 'YYYY round' in the period or note,
-    the period itself for per-round and cumulative counts, else none."""
+    the period itself for per-round and cumulative counts, else none.
+    """
     if m := re.fullmatch(r"(\d{4}) round", period):
         return m.group(1)
     if note and (m := re.search(r"(\d{4}) round", note)):
@@ -167,7 +169,8 @@ def web_facts(web: pd.DataFrame | None = None) -> pd.DataFrame:
 def _inherit_cohorts(rows: pd.DataFrame) -> pd.DataFrame:
     """A page's revenue or exports figure with no round named covers the same round as the
     page's other figures: products' figures take the cohort of the page's product revenue
-    row for the same period; whole-firm figures take the page's cumulative firm count."""
+    row for the same period; whole-firm figures take the page's cumulative firm count.
+    """
     rows = rows.copy()
     for i, rec in rows[rows["cohort"].isna()].iterrows():
         same_page = rows[(rows["source_id"] == rec["source_id"]) & rows["cohort"].notna()]

@@ -43,26 +43,37 @@ class Job:
     scenario: str
     parameters: dict
     out_dir: str
+    source_dir: str = str(config.NOTEBOOKS)
+
+    @property
+    def source(self) -> Path:
+        """Notebook file the job runs."""
+        return Path(self.source_dir) / f"{self.notebook}.ipynb"
 
     @property
     def folder(self) -> Path:
+        """Output folder of this year and scenario."""
         return Path(self.out_dir) / str(self.year) / self.scenario
 
     @property
     def executed(self) -> Path:
+        """Executed copy of the notebook."""
         return self.folder / "executed" / f"{self.notebook}.ipynb"
 
     @property
     def html(self) -> Path:
+        """Rendered HTML page (code hidden)."""
         name = "memo" if self.notebook == MEMO_NOTEBOOK else self.notebook
         return self.folder / f"{name}.html"
 
     @property
     def results(self) -> Path:
+        """Published results JSON."""
         return self.folder / "results" / f"{self.notebook}.json"
 
     @property
     def label(self) -> str:
+        """``year/scenario/notebook``."""
         return f"{self.year}/{self.scenario}/{self.notebook}"
 
 
@@ -111,7 +122,7 @@ def _code_hash() -> str:
 def cache_key(job: Job, extra_files: list[Path] | None = None) -> str:
     """Hash of everything a run depends on: notebook source, parameters, raw data, code."""
     digest = hashlib.sha256()
-    digest.update((config.NOTEBOOKS / f"{job.notebook}.ipynb").read_bytes())
+    digest.update(job.source.read_bytes())
     digest.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
     digest.update(json.dumps(provenance.raw_checksums(), sort_keys=True).encode())
     digest.update(_code_hash().encode())
@@ -169,13 +180,14 @@ def run_job(job: Job, key: str, force: bool) -> Outcome:
         parameters["results_path"] = str(tmp_results.resolve())
     try:
         papermill.execute_notebook(
-            str(config.NOTEBOOKS / f"{job.notebook}.ipynb"), str(tmp_nb), parameters=parameters,
-            kernel_name=_kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+            str(job.source), str(tmp_nb), parameters=parameters,
+            kernel_name=_kernel_name(), cwd=job.source_dir, progress_bar=False,
             log_output=False,
         )
     except PapermillExecutionError as err:
         out.status, out.cell = "failed", err.exec_count
         out.error = f"{err.ename}: {err.evalue}".strip()
+        out.extra["cell_source"] = (err.source or "").strip().splitlines()[0][:120] if err.source else ""
     except Exception as err:  # a kernel that died, a notebook that cannot be read, ...
         out.status, out.error = "failed", f"{type(err).__name__}: {err}"
     out.seconds = round(time.perf_counter() - start, 2)
@@ -258,9 +270,10 @@ def parse_overrides(pairs: list[str], declared: dict[str, dict[str, dict]]) -> d
 
 
 def plan(years: list[int], names: list[str], out_dir: Path, overrides: dict[str, object],
-         declared: dict[str, dict[str, dict]]) -> list[Job]:
+         declared: dict[str, dict[str, dict]], source_dir: Path = config.NOTEBOOKS) -> list[Job]:
     """Every analysis-notebook job for the chosen years and scenarios, parameters injected
-    only where a notebook declares them."""
+    only where a notebook declares them.
+    """
     jobs = []
     for year in years:
         for scenario in names:
@@ -270,16 +283,18 @@ def plan(years: list[int], names: list[str], out_dir: Path, overrides: dict[str,
                 values = {"as_of_year": year, "memo_year": year, "scenario": scenario,
                           "results_path": "pending", **overrides}
                 jobs.append(Job(nb, year, scenario, {k: v for k, v in values.items() if k in spec},
-                                str(out_dir)))
+                                str(out_dir), str(source_dir)))
     return jobs
 
 
-def memo_job(year: int, scenario: str, out_dir: Path, declared: dict) -> Job:
+def memo_job(year: int, scenario: str, out_dir: Path, declared: dict,
+             source_dir: Path = config.NOTEBOOKS) -> Job:
     """The memo notebook's job for one year and scenario."""
     folder = out_dir / str(year) / scenario
     values = {"memo_year": year, "scenario": scenario, "results_dir": str((folder / "results").resolve())}
     return Job(MEMO_NOTEBOOK, year, scenario,
-               {k: v for k, v in values.items() if k in declared.get(MEMO_NOTEBOOK, {})}, str(out_dir))
+               {k: v for k, v in values.items() if k in declared.get(MEMO_NOTEBOOK, {})}, str(out_dir),
+               str(source_dir))
 
 
 # ---------------------------------------------------------------------------- running many
@@ -309,13 +324,14 @@ def run_all(jobs: list[Job], keys: dict[str, str], n_jobs: int, force: bool) -> 
 
 
 def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, force: bool,
-              overrides: dict[str, object] | None = None) -> list[Outcome]:
+              overrides: dict[str, object] | None = None,
+              source_dir: Path = config.NOTEBOOKS) -> list[Outcome]:
     """Validate, run the analysis notebooks, then the memos, then write the index."""
-    analysis, memo = notebooks()
+    analysis, memo = notebooks(source_dir)
     declared = {p.stem: declared_parameters(p) for p in [*analysis, *([memo] if memo else [])]}
     names = [scenarios.check_scenario(n) for n in names]
     overrides = parse_overrides([f"{k}={v}" for k, v in (overrides or {}).items()], declared)
-    jobs = plan(years, names, out_dir, overrides, declared)
+    jobs = plan(years, names, out_dir, overrides, declared, source_dir)
     keys = {job.label: cache_key(job) for job in jobs}
     outcomes = run_all(jobs, keys, n_jobs, force)
     if memo is not None:
@@ -323,7 +339,7 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
         memo_jobs, skipped = [], []
         for year in years:
             for scenario in names:
-                job = memo_job(year, scenario, out_dir, declared)
+                job = memo_job(year, scenario, out_dir, declared, source_dir)
                 if (year, scenario) in failed:
                     skipped.append(Outcome(job.label, job.notebook, year, scenario, "skipped",
                                            error="an analysis notebook failed; last good memo kept",
@@ -369,7 +385,8 @@ def _headline_cells(folder: Path) -> str:
 
 def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
     """Write ``index.html`` (every memo by year and scenario, status, headline numbers,
-    links) and ``batch_state.json`` (latest outcome of every notebook run)."""
+    links) and ``batch_state.json`` (latest outcome of every notebook run).
+    """
     from html import escape
 
     state = _load_state(out_dir)
@@ -393,7 +410,8 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
             if r["notebook"] != MEMO_NOTEBOOK and (folder / f'{r["notebook"]}.html').exists())
         problems = "".join(
             f'<div class="failed">{escape(r["notebook"])}: {escape(r["status"])}'
-            + (f' at cell {r["cell"]}' if r.get("cell") is not None else "")
+            + (f' at cell [{r["cell"]}]' if r.get("cell") is not None else "")
+            + (f' (<code>{escape(r["extra"]["cell_source"])}</code>)' if r.get("extra", {}).get("cell_source") else "")
             + f' — {escape(r["error"])}</div>' for r in failed)
         rows.append(
             f'<tr><td>{year}</td><td>{escape(scenario)}</td><td class="{status}">{status}</td>'
@@ -424,7 +442,9 @@ def summary(outcomes: list[Outcome]) -> str:
     lines = [", ".join(f"{n} {s}" for s, n in counts.items())]
     for o in outcomes:
         if o.status in ("failed", "skipped"):
-            cell = f" at cell {o.cell}" if o.cell is not None else ""
+            cell = f" at cell [{o.cell}]" if o.cell is not None else ""
+            if o.extra.get("cell_source"):
+                cell += f" ({o.extra['cell_source']})"
             lines.append(f"  {o.status.upper()} {o.label}{cell}: {o.error}")
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ def facts_headline(rounds: pd.DataFrame, tracker: pd.DataFrame, conflicts: pd.Da
                    as_of_year: int) -> dict:
     """Headline numbers of the programme-facts analysis as of ``as_of_year``."""
     shown = rounds[rounds["round"] <= as_of_year]
+    conflicts = conflicts[conflicts["year"] <= as_of_year]
     last = shown.iloc[-1]
     judged = tracker[tracker["status"].isin(["met", "missed"])]
     return {
@@ -50,8 +51,9 @@ def facts_reading(headline: dict, tracker: pd.DataFrame) -> list[str]:
         sentences.append(
             f"Target {t['target_id']} ({t['metric']}, {t['target_year']}: {_n(t['low'])}"
             + (f"–{_n(t['high'])}" if t["high"] != t["low"] else "")
-            + f" {t['unit_canonical']}) was met: {_n(t['actual'])}, "
-            + ("above the high end." if t["met_high"] else "inside the range.")
+            + f" {t['unit_canonical']}) was met: {_n(t['actual'])}"
+            + ("." if t["high"] == t["low"] else
+               ", above the high end." if t["met_high"] else ", inside the range.")
         )
     shares = tracker[tracker["metric"].str.endswith("_share")]
     if len(shares):
@@ -67,3 +69,13 @@ def facts_reading(headline: dict, tracker: pd.DataFrame) -> list[str]:
         "chosen silently: the choice follows the source_preference parameter."
     )
     return sentences
+
+
+def conflict_lines(conflicts: pd.DataFrame, as_of_year: int) -> list[str]:
+    """One short line per conflict known by ``as_of_year``: metric, year, both values and sources."""
+    known = conflicts[conflicts["year"] <= as_of_year]
+    return [
+        f"{r.metric} {r.year} ({r.geography}): {r.value_a} [{r.fact_a}] vs {r.value_b} [{r.fact_b}]"
+        + (" (definition)" if r.type == "definition" else "")
+        for r in known.itertuples()
+    ]

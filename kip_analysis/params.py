@@ -1,5 +1,6 @@
 """Notebook parameters: declared once in each notebook's ``parameters`` cell, validated here
-before any work, with errors that list the allowed values."""
+before any work, with errors that list the allowed values.
+"""
 
 from __future__ import annotations
 

@@ -1,15 +1,12 @@
 """Figures for the notebooks and memos. Each function returns a matplotlib Figure whose
-caption (``fig._kip_caption``) names the data it draws and their sources."""
+caption (``fig._kip_caption``) names the data it draws and their sources.
+"""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 
 PALETTE = {"products": "#1f4e79", "firms": "#c55a11", "target": "#7f7f7f"}
 
@@ -29,6 +26,7 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
     """
     shown = rounds[rounds["round"] <= as_of_year]
     fig, (ax_round, ax_cum) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+    plt.close(fig)  # shown by the caller with display(fig); not twice by the inline backend
     width = 0.38
     ax_round.bar(shown["round"] - width / 2, shown["products"], width, label="products",
                  color=PALETTE["products"])

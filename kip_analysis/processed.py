@@ -73,10 +73,10 @@ def build_rounds(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> p
         rounds[f"{what}_cumulative_sources"] = rounds["round"].map(
             lambda y, g=by_year: " ".join(sorted(g.get_group(y)["fact_id"])) if y in g.groups else "")
     rounds["matches"] = [
-        all(rep == "" or float(rep) == cum for rep, cum in zip(rep_col, cum_col))
+        all(rep == "" or float(rep) == cum for rep, cum in zip(rep_col, cum_col, strict=True))
         for rep_col, cum_col in zip(
-            zip(rounds["products_cumulative_reported"], rounds["firms_cumulative_reported"]),
-            zip(rounds["products_cumulative"], rounds["firms_cumulative"]),
+            zip(rounds["products_cumulative_reported"], rounds["firms_cumulative_reported"], strict=True),
+            zip(rounds["products_cumulative"], rounds["firms_cumulative"], strict=True), strict=True,
         )
     ]
     return rounds
@@ -104,7 +104,8 @@ def _derived_cumulatives(rounds: pd.DataFrame) -> pd.DataFrame:
 def build_timeline(facts: pd.DataFrame, rounds: pd.DataFrame) -> pd.DataFrame:
     """Year x metric actuals, every source kept (one row per figure), plus cumulative counts
     computed from the rounds (``derived``). Undated figures are excluded and counted in
-    ``attrs["excluded_undated"]``."""
+    ``attrs["excluded_undated"]``.
+    """
     actual = facts[facts["kind"] == "actual"].copy()
     undated = actual["year_end"].isna()
     actual = actual[~undated].assign(derived=False)
@@ -132,7 +133,7 @@ def build_targets(facts: pd.DataFrame) -> pd.DataFrame:
         "cohort": t["cohort"], "low": t["value_low_c"], "high": t["value_high_c"],
         "unit_canonical": t["unit_c"], "qualifier": t["qualifier"],
         "base_year": [_base_year(u, s if pd.notna(s) else None, e)
-                      for u, s, e in zip(t["unit_c"], t["year_start"], t["year_end"])],
+                      for u, s, e in zip(t["unit_c"], t["year_start"], t["year_end"], strict=True)],
         "set_in": t["published"].str[:4],
         "source_id": t["source_id"], "outlet": t["outlet"], "quote": t["quote"],
     })
@@ -172,7 +173,8 @@ def _fmt(rec: pd.Series) -> str:
 def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
     """Pairs of figures for the same metric, place, year and cohort that disagree across
     sources, with both values and sources, plus definitional conflicts
-    (:data:`DEFINITIONAL_PAIRS`). ``default_choice`` names what ``preference`` picks."""
+    (:data:`DEFINITIONAL_PAIRS`). ``default_choice`` names what ``preference`` picks.
+    """
     f = facts[facts["year_end"].notna()].copy()
     f["kind_class"] = np.where(f["kind"] == "actual", "actual", "target")
     rows = []
@@ -250,7 +252,8 @@ def write_all(out_dir: Path | None = None) -> dict[str, Path]:
 
 def load(name: str) -> pd.DataFrame:
     """Read a processed table, rebuilding the processed folder when it is missing or stale
-    (its recorded raw checksums differ from the raw files now)."""
+    (its recorded raw checksums differ from the raw files now).
+    """
     path = config.DATA_PROCESSED / f"{name}.csv"
     meta_path = config.DATA_PROCESSED / f"{name}.provenance.json"
     stale = (not path.exists() or not meta_path.exists()
@@ -265,5 +268,5 @@ def load(name: str) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    for table_name, table_path in write_all().items():
+    for _table_name, table_path in write_all().items():
         print(f"wrote {table_path.relative_to(config.ROOT)}")

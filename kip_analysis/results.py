@@ -1,13 +1,17 @@
 """Headline results a notebook publishes for the memo: a small JSON file next to the
-executed notebook, so the memo composes its sentences from numbers, never typed ones."""
+executed notebook, so the memo composes its sentences from numbers, never typed ones.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import math
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
 
 
 def _plain(value: object) -> object:
@@ -23,8 +27,17 @@ def _plain(value: object) -> object:
     return value
 
 
-def publish(path: str | Path, notebook: str, results: dict) -> Path | None:
-    """Write ``results`` for ``notebook`` to ``path`` (skipped when ``path`` is empty).
+def figure_png(fig: Figure) -> str:
+    """A matplotlib figure as base64-encoded PNG (fixed metadata, so bytes repeat)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def publish(path: str | Path, notebook: str, results: dict,
+            figures: dict[str, Figure] | None = None) -> Path | None:
+    """Write ``results`` (and key ``figures``, embedded as PNG with their captions) for
+    ``notebook`` to ``path``; skipped when ``path`` is empty.
 
     The file is written to a temporary name and renamed, so a reader never sees half a file.
     """
@@ -33,8 +46,12 @@ def publish(path: str | Path, notebook: str, results: dict) -> Path | None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps({"notebook": notebook, **_plain(results)}, indent=2, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
+    payload = {"notebook": notebook, **_plain(results)}
+    payload["figures"] = [
+        {"name": name, "caption": getattr(fig, "_kip_caption", ""), "png_base64": figure_png(fig)}
+        for name, fig in (figures or {}).items()
+    ]
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
 

@@ -1,5 +1,6 @@
 """Named scenarios the memo batch runs. Each analysis notebook that takes a ``scenario``
-parameter reads its levers from here; ``baseline`` is the sources' plan as published."""
+parameter reads its levers from here; ``baseline`` is the sources' plan as published.
+"""
 
 from __future__ import annotations
 

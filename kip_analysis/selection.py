@@ -16,7 +16,14 @@ import pandas as pd
 
 from kip_analysis.errors import ParameterError
 
-SOURCE_PREFERENCES: tuple[str, ...] = ("low", "high", "latest", "earliest")
+#: Each allowed preference and the rule it applies (shown in memos beside the choice).
+PREFERENCE_RULES: dict[str, str] = {
+    "low": "the lowest reported figure, so a target counts as met only if every source says so",
+    "high": "the highest reported figure",
+    "latest": "the most recently published source",
+    "earliest": "the earliest published source",
+}
+SOURCE_PREFERENCES: tuple[str, ...] = tuple(PREFERENCE_RULES)
 DEFAULT_PREFERENCE: str = "low"
 WEB_ACCESS_DATE: str = "2026-11-26"
 

@@ -155,7 +155,7 @@ def check_rows(frame: pd.DataFrame, name: str, path: Path) -> None:
         metrics = frame["series"]
     else:
         return
-    for row, (low, high, unit, metric) in enumerate(zip(lows, highs, frame["unit"], metrics)):
+    for row, (low, high, unit, metric) in enumerate(zip(lows, highs, frame["unit"], metrics, strict=True)):
         line = _line(row)
         if low > high:
             raise DataValidationError(

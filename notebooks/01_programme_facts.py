@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: KIP workbook (.venv)
 #     language: python
@@ -35,6 +37,7 @@ from IPython.display import Markdown, display
 import kip_analysis as kip
 from kip_analysis import narrative, plots, processed, results, tracker
 from kip_analysis.params import validate_facts
+from kip_analysis.selection import PREFERENCE_RULES
 
 params = validate_facts(as_of_year, source_preference, results_path)
 pd.set_option("display.max_colwidth", 80)
@@ -55,12 +58,13 @@ print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, "
 
 # %%
 fig = plots.programme_timeline(rounds, targets, params.as_of_year)
-display(Markdown(f"*{fig._kip_caption}*"))
+display(fig, Markdown(f"*{fig._kip_caption}*"))
 
 # %% [markdown]
 # ## Reconciliation: do the reported cumulative totals equal the sum of the rounds?
 
 # %%
+# NBVAL_CHECK_OUTPUT
 shown_rounds = rounds[rounds["round"] <= params.as_of_year]
 shown_rounds[["round", "products", "firms", "products_cumulative", "firms_cumulative",
               "products_cumulative_reported", "firms_cumulative_reported", "matches",
@@ -84,22 +88,33 @@ track[["target_id", "metric", "kind", "target_year", "low", "high", "unit_canoni
 # ## Where the sources disagree
 #
 # Pairs of figures for the same metric, place and year that do not agree even allowing for
-# rounding. `default_choice` is what the `source_preference` parameter picks; change the
-# parameter to see how the reading changes.
+# rounding. `default_choice` is what the default `source_preference` ("low") picks; set the
+# parameter to another rule to see how the reading changes.
 
 # %%
-conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a", "fact_a",
-           "value_b", "fact_b", "default_choice", "note"]]
+known_conflicts = conflicts[conflicts["year"] <= params.as_of_year]
+known_conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a", "fact_a",
+                 "value_b", "fact_b", "default_choice", "note"]]
 
 # %% [markdown]
 # ## Reading
 
 # %%
 headline = narrative.facts_headline(rounds, track, conflicts, params.as_of_year)
-display(Markdown("\n\n".join(narrative.facts_reading(headline, track))))
-results.publish(params.results_path, "01_programme_facts", {
-    "headline": headline,
-    "params": {"as_of_year": params.as_of_year, "source_preference": params.source_preference},
-    "excluded_undated_figures": timeline.attrs["excluded_undated"],
-    "raw_sha256": timeline.attrs["raw_sha256"],
-})
+reading = narrative.facts_reading(headline, track)
+display(Markdown("\n\n".join(reading)))
+_ = results.publish(
+    params.results_path,
+    "01_programme_facts",
+    {
+        "headline": headline,
+        "reading": reading,
+        "conflicts": narrative.conflict_lines(conflicts, params.as_of_year),
+        "preference_rule": PREFERENCE_RULES[params.source_preference],
+        "params": {"as_of_year": params.as_of_year, "source_preference": params.source_preference},
+        "excluded_undated_figures": timeline.attrs["excluded_undated"],
+        "raw_sha256": timeline.attrs["raw_sha256"],
+        "simulated": False,
+    },
+    figures={"programme_timeline": fig},
+)

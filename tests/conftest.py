@@ -1,0 +1,41 @@
+"""Shared fixtures: the real raw tables, and a writer for malformed copies of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kip_analysis import config
+
+
+@pytest.fixture(scope="session")
+def facts_text() -> str:
+    return config.FACTS_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def web_text() -> str:
+    return config.WEB_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path):
+    """Write text (or bytes) to a CSV in a temporary folder and return its path."""
+
+    def _write(content: str | bytes, name: str = "table.csv") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture(scope="session")
+def articles_dir() -> Path:
+    if not config.ARTICLES.is_dir():
+        pytest.skip(f"source articles not found at {config.ARTICLES} (set KIP_SHARED_DIR)")
+    return config.ARTICLES

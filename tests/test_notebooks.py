@@ -1,0 +1,55 @@
+"""Notebook tier: every notebook runs headless under papermill with test parameters, and
+its published results hold the values the package computes."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from kip_analysis import config, memo_text, memos
+
+pytestmark = pytest.mark.notebook
+
+
+def test_every_notebook_has_a_parameters_cell_and_a_text_twin():
+    found = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    assert found, "no notebooks"
+    for path in found:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: expected one cell tagged 'parameters'"
+        assert path.with_suffix(".py").exists(), f"{path.name}: no jupytext .py twin"
+        twin = path.with_suffix(".py").read_text()
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.source.strip().splitlines()[0] in twin, f"{path.name} and its .py twin differ"
+
+
+def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
+    out = tmp_path / "01.json"
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / "01_programme_facts.ipynb"), str(tmp_path / "01.ipynb"),
+        parameters={"as_of_year": 2020, "source_preference": "low", "results_path": str(out)},
+        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+    )
+    r = json.loads(out.read_text())
+    h = r["headline"]
+    assert (h["products_cumulative"], h["firms_cumulative"], h["rounds"]) == (117, 77, 3)
+    assert h["reported_totals_match"] and h["targets_met"] == 1  # more than 80 products by 2020
+    assert "117 products of 77 firms in 3 rounds" in r["reading"][0]
+    assert r["figures"][0]["name"] == "programme_timeline" and len(r["figures"][0]["png_base64"]) > 1000
+    assert r["simulated"] is False
+    summary = memo_text.executive_summary({"01_programme_facts": r})
+    assert summary[0] == r["reading"][0]
+
+
+def test_memo_notebook_refuses_a_bad_year(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError, match="allowed years: 2018-2025"):
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS / "00_annual_memo.ipynb"), str(tmp_path / "00.ipynb"),
+            parameters={"memo_year": 2031, "results_dir": str(tmp_path)},
+            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+        )

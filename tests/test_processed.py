@@ -1,0 +1,125 @@
+"""Processed tables: rounds reconciled, targets, conflicts, timeline, provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from kip_analysis import processed, provenance
+from kip_analysis.facts import all_facts
+from kip_analysis.periods import parse_period
+from kip_analysis.units import to_canonical
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return processed.build_all()
+
+
+def test_rounds_are_the_sourced_counts(tables):
+    rounds = tables["recognition_rounds"].set_index("round")
+    assert rounds["products"].to_dict() == {2018: 61, 2019: 30, 2020: 26, 2021: 46, 2022: 33,
+                                            2023: 33, 2024: 36, 2025: 35}
+    assert rounds["firms"].to_dict() == {2018: 36, 2019: 22, 2020: 19, 2021: 30, 2022: 25,
+                                         2023: 24, 2024: 25, 2025: 28}
+
+
+def test_reported_cumulative_totals_equal_the_sum_of_the_rounds(tables):
+    rounds = tables["recognition_rounds"].set_index("round")
+    checked = 0
+    for year, row in rounds.iterrows():
+        for what in ("products", "firms"):
+            for reported in filter(None, row[f"{what}_cumulative_reported"].split(" / ")):
+                assert float(reported) == row[f"{what}_cumulative"], (year, what)
+                checked += 1
+    # 91/58 (2019), 117/77 (2020), 196/132 (2022), 229 products (2023)
+    assert checked == 7
+    assert rounds["matches"].all()
+    assert rounds.loc[2025, "products_cumulative"] == 300 and rounds.loc[2025, "firms_cumulative"] == 209
+
+
+def test_reconciliation_flags_a_mismatch():
+    facts = all_facts()
+    facts.loc[facts["fact_id"] == "w018", ["value_low_c", "value_high_c"]] = 197.0
+    rounds = processed.build_rounds(facts).set_index("round")
+    assert not rounds.loc[2022, "matches"] and rounds.loc[2020, "matches"]
+
+
+def test_targets_table(tables):
+    t = tables["targets"].set_index("target_id")
+    assert (t.loc["d007", ["metric", "target_year", "low", "high"]].tolist()
+            == ["kip_output_share", 2025, 40.0, 50.0])
+    assert (t.loc["d008", ["metric", "target_year", "low", "high"]].tolist()
+            == ["kip_export_share", 2025, 20.0, 25.0])
+    assert t.loc["b008", "low"] == 33.0 and t.loc["b010", "high"] == 14.0
+    assert t.loc["e002", "base_year"] == 2020 and t.loc["b009", "base_year"] == 2017
+    assert pd.isna(t.loc["d007", "base_year"])
+    assert set(t["kind"]) == {"target", "expectation", "plan"}
+    assert len(t) == 21
+
+
+def _pair(conflicts, metric, year):
+    rows = conflicts[(conflicts["metric"] == metric) & (conflicts["year"] == year)]
+    return {frozenset((r.value_a, r.value_b)) for r in rows.itertuples()}
+
+
+def test_conflicts_show_both_values_and_sources(tables):
+    c = tables["conflicts"]
+    assert frozenset({"4.5 percent", "9–10 percent"}) in _pair(c, "kip_export_share", 2017)
+    assert _pair(c, "kip_firms_recognised", 2018) == {frozenset({"36 firms", "46 firms"})}
+    assert _pair(c, "kip_output_share", 2020) == {frozenset({"40–50 percent", "33–35 percent"})}
+    assert _pair(c, "exports", 2023) == {frozenset({"16.7 USD billion", "16.6 USD billion"})}
+    row = c[c["metric"] == "kip_firms_recognised"].iloc[0]
+    assert row["type"] == "definition" and {row["source_a"], row["source_b"]} == {
+        "004_0aa0c9287005d6ca.txt", "000_c888cf1365d1bee1.txt"}
+
+
+def test_rounding_and_unit_differences_are_not_conflicts(tables):
+    c = tables["conflicts"]
+    assert _pair(c, "kip_output_share", 2018) == set()  # 35.2% vs 35%
+    assert _pair(c, "kip_firm_revenue", 2020) == set()  # VND200 trillion vs 200,000 billion
+    assert _pair(c, "kip_products_cumulative", 2017) == set()  # 59 in two articles
+
+
+def test_disagree_uses_half_unit_rounding_slack():
+    def rec(v, unit="percent"):
+        c, _ = to_canonical(v, unit)
+        return pd.Series({"value_low": v, "value_high": v, "value_low_c": c, "value_high_c": c})
+
+    assert not processed.disagree(rec(35), rec(35.2))
+    assert processed.disagree(rec(35.6), rec(35.0))
+    assert processed.disagree(rec(16.7), rec(16.6))
+    assert not processed.disagree(rec(200, "VND trillion"), rec(200000, "VND billion"))
+
+
+def test_timeline_keeps_every_source_and_the_derived_sums(tables):
+    tl = tables["programme_timeline"]
+    share17 = tl[(tl["metric"] == "kip_export_share") & (tl["year"] == 2017)]
+    assert sorted(share17["fact_id"]) == ["a007", "b006", "w037"]
+    d = tl[tl["derived"] & (tl["metric"] == "kip_products_cumulative") & (tl["cohort"] == "2021-2025")]
+    assert d["low"].tolist() == [183.0]
+    assert tl.attrs["excluded_undated"] == 2
+
+
+def test_periods():
+    assert parse_period("before 2018").end == 2017
+    assert parse_period("2019Q3").kind == "quarter"
+    with pytest.raises(ValueError, match="starts after it ends"):
+        parse_period("2020-2018")
+
+
+def test_write_all_records_checksums_and_code_version(tmp_path):
+    written = processed.write_all(tmp_path)
+    assert set(written) == {"facts", "recognition_rounds", "programme_timeline", "targets", "conflicts"}
+    meta = json.loads((tmp_path / "conflicts.provenance.json").read_text())
+    assert meta["raw_sha256"] == provenance.raw_checksums()
+    assert meta["code_version"] and meta["rows"] == len(pd.read_csv(written["conflicts"]))
+
+
+def test_build_is_deterministic(tmp_path):
+    processed.write_all(tmp_path / "a")
+    processed.write_all(tmp_path / "b")
+    for name in ("facts", "recognition_rounds", "programme_timeline", "targets", "conflicts"):
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
