@@ -55,9 +55,9 @@ def caveats(results: dict[str, dict]) -> list[str]:
     if "01_programme_facts" in results:
         r = results["01_programme_facts"]
         notes.append(
-            f"The sources disagree in {r['headline']['conflicts']} places; where a figure was "
-            f"needed the one chosen follows source_preference={r['params']['source_preference']!r} "
-            f"({r['preference_rule']}). The conflicts: " + "; ".join(r["conflicts"]) + "."
+            f"The sources disagree in {r['headline']['conflicts']} places (table 'Where the sources "
+            f"disagree'); where a figure was needed the one chosen follows source_preference="
+            f"{r['params']['source_preference']!r} ({r['preference_rule']})."
         )
         notes.append(
             f"{r['excluded_undated_figures']} undated figures (industrial-park rents) are kept in "

@@ -119,13 +119,20 @@ def _code_hash() -> str:
     return digest.hexdigest()
 
 
-def cache_key(job: Job, extra_files: list[Path] | None = None) -> str:
-    """Hash of everything a run depends on: notebook source, parameters, raw data, code."""
-    digest = hashlib.sha256()
+def inputs_hash() -> str:
+    """Hash of what every run shares: the raw-data checksums and the package code."""
+    digest = hashlib.sha256(json.dumps(provenance.raw_checksums(), sort_keys=True).encode())
+    digest.update(_code_hash().encode())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job, shared: str, extra_files: list[Path] | None = None) -> str:
+    """Hash of everything a run depends on: notebook source, parameters, and ``shared``
+    (:func:`inputs_hash`: raw data and code).
+    """
+    digest = hashlib.sha256(shared.encode())
     digest.update(job.source.read_bytes())
     digest.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
-    digest.update(json.dumps(provenance.raw_checksums(), sort_keys=True).encode())
-    digest.update(_code_hash().encode())
     for path in extra_files or []:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"missing")
@@ -159,6 +166,12 @@ def _atomic_write(target: Path, text: str) -> None:
     tmp.replace(target)
 
 
+def is_cached(job: Job, key: str) -> bool:
+    """Whether the job's last successful run had this cache key and its page still exists."""
+    stamp = job.executed.with_suffix(".cache.json")
+    return stamp.exists() and job.html.exists() and json.loads(stamp.read_text()).get("key") == key
+
+
 def run_job(job: Job, key: str, force: bool) -> Outcome:
     """Execute one notebook (unless cached), render it, and publish its files atomically."""
     import papermill
@@ -166,11 +179,10 @@ def run_job(job: Job, key: str, force: bool) -> Outcome:
 
     out = Outcome(job.label, job.notebook, job.year, job.scenario, "built",
                   html=str(job.html), executed=str(job.executed))
+    if not force and is_cached(job, key):
+        out.status = "cached"
+        return out
     stamp = job.executed.with_suffix(".cache.json")
-    if not force and stamp.exists() and job.html.exists():
-        if json.loads(stamp.read_text()).get("key") == key:
-            out.status = "cached"
-            return out
     start = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = job.executed.with_name(f".{job.executed.stem}.{os.getpid()}.running.ipynb")
@@ -302,7 +314,11 @@ def run_all(jobs: list[Job], keys: dict[str, str], n_jobs: int, force: bool) -> 
     """Run jobs across ``n_jobs`` kernels with a progress bar (done / total, running)."""
     from tqdm import tqdm
 
-    outcomes: list[Outcome] = []
+    outcomes = [Outcome(j.label, j.notebook, j.year, j.scenario, "cached", html=str(j.html),
+                        executed=str(j.executed))
+                for j in jobs if not force and is_cached(j, keys[j.label])]
+    cached = {o.label for o in outcomes}
+    jobs = [j for j in jobs if j.label not in cached]
     if not jobs:
         return outcomes
     bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
@@ -332,7 +348,8 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
     names = [scenarios.check_scenario(n) for n in names]
     overrides = parse_overrides([f"{k}={v}" for k, v in (overrides or {}).items()], declared)
     jobs = plan(years, names, out_dir, overrides, declared, source_dir)
-    keys = {job.label: cache_key(job) for job in jobs}
+    shared = inputs_hash()
+    keys = {job.label: cache_key(job, shared) for job in jobs}
     outcomes = run_all(jobs, keys, n_jobs, force)
     if memo is not None:
         failed = {(o.year, o.scenario) for o in outcomes if o.status == "failed"}
@@ -346,7 +363,7 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
                                            html=str(job.html)))
                 else:
                     memo_jobs.append(job)
-        keys.update({j.label: cache_key(j, sorted((j.folder / "results").glob("*.json")))
+        keys.update({j.label: cache_key(j, shared, sorted((j.folder / "results").glob("*.json")))
                      for j in memo_jobs})
         outcomes += run_all(memo_jobs, keys, n_jobs, force) + skipped
     write_index(out_dir, outcomes)

@@ -71,6 +71,18 @@ def facts_reading(headline: dict, tracker: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def conflicts_table(conflicts: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
+    """Conflicts known by ``as_of_year`` as a reader's table: both values, both sources."""
+    known = conflicts[conflicts["year"] <= as_of_year]
+    return pd.DataFrame({
+        "what": [METRIC_LABELS.get(m, m) for m in known["metric"]],
+        "place": known["geography"], "year": known["year"],
+        "one source": known["value_a"] + " [" + known["fact_a"] + "]",
+        "another": known["value_b"] + " [" + known["fact_b"] + "]",
+        "kind": known["type"], "used by default": known["default_choice"],
+    })
+
+
 def conflict_lines(conflicts: pd.DataFrame, as_of_year: int) -> list[str]:
     """One short line per conflict known by ``as_of_year``: metric, year, both values and sources."""
     known = conflicts[conflicts["year"] <= as_of_year]
@@ -79,3 +91,42 @@ def conflict_lines(conflicts: pd.DataFrame, as_of_year: int) -> list[str]:
         + (" (definition)" if r.type == "definition" else "")
         for r in known.itertuples()
     ]
+
+
+#: Reader-facing names of the metrics that appear in memo tables.
+METRIC_LABELS: dict[str, str] = {
+    "kip_output_share": "KIP share of city industrial production value",
+    "kip_export_share": "KIP share of city exports",
+    "kip_products_cumulative": "products recognised (cumulative)",
+    "kip_firms_cumulative": "firms recognised (cumulative)",
+    "kip_products_recognised": "products recognised in the round",
+    "kip_firms_expected": "firms expected to take part",
+    "kip_firms_programme_scope": "firms in the programme",
+    "kip_growth_premium": "KIP growth above the city industrial average",
+    "kip_product_revenue_growth": "KIP products' revenue growth",
+    "kip_production_value_growth": "KIP firms' production value growth",
+}
+
+
+def _with_unit(low: float, high: float, unit: str) -> str:
+    value = _n(low) if low == high else f"{_n(low)}–{_n(high)}"
+    return f"{value}%" if unit.startswith("percent") and unit != "percentage points" else f"{value} {unit}"
+
+
+def targets_table(track: pd.DataFrame) -> pd.DataFrame:
+    """The tracker as a reader's table: values formatted with their units."""
+    rows = []
+    for t in track.itertuples():
+        has_actual = t.status in ("met", "missed")
+        rows.append({
+            "target": t.target_id,
+            "what": METRIC_LABELS.get(t.metric, t.metric),
+            "kind": t.kind,
+            "year": int(t.target_year),
+            "target range": _with_unit(t.low, t.high, t.unit_canonical),
+            "actual": (_with_unit(t.actual, t.actual, t.unit_canonical) + f" [{t.actual_source}]"
+                       if has_actual else (f"— (nearest: {t.nearest_actual})"
+                                           if isinstance(t.nearest_actual, str) else "—")),
+            "status": t.status,
+        })
+    return pd.DataFrame(rows)

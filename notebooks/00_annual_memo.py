@@ -24,6 +24,7 @@ import html
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from kip_analysis import memo_text, params, scenarios
@@ -59,6 +60,9 @@ for name, title in memo_text.SECTIONS.items():
         display(HTML(f'<figure><img alt="{html.escape(figure["name"])}" '
                      f'src="data:image/png;base64,{base64.b64encode(img).decode()}">'
                      f"<figcaption><em>{html.escape(figure['caption'])}</em></figcaption></figure>"))
+    for caption, records in r.get("tables", {}).items():
+        display(HTML(f"<h3>{html.escape(caption)}</h3>"
+                     + pd.DataFrame.from_records(records).to_html(index=False, escape=True, border=0)))
 
 # %%
 display(Markdown("## Caveats\n\n" + "\n".join(f"- {html.escape(c)}" for c in memo_text.caveats(results))))

@@ -115,6 +115,10 @@ _ = results.publish(
         "excluded_undated_figures": timeline.attrs["excluded_undated"],
         "raw_sha256": timeline.attrs["raw_sha256"],
         "simulated": False,
+        "tables": {
+            "Targets against actuals": narrative.targets_table(track).to_dict("records"),
+            "Where the sources disagree": narrative.conflicts_table(conflicts, params.as_of_year).to_dict("records"),
+        },
     },
     figures={"programme_timeline": fig},
 )
