@@ -39,6 +39,9 @@ def executive_summary(results: dict[str, dict]) -> list[str]:
             f"{h['targets_met']} were met, {h['targets_missed']} missed, {h['targets_no_actual']} "
             f"cannot be judged from the sources and {h['targets_open']} are still open."
         )
+    if "03_targets" in results:
+        r = results["03_targets"]
+        sentences += [s for s in r["reading"] if s.startswith("The 2025") or s.startswith("Caution")]
     return sentences
 
 
@@ -52,6 +55,15 @@ def caveats(results: dict[str, dict]) -> list[str]:
     else:
         notes.append("Nothing in this memo is simulated: every number comes from a sourced row in "
                      "data/raw/ or is computed from such rows.")
+    if "03_targets" in results:
+        a = results["03_targets"]["assumptions"]
+        notes.append(
+            "Targets: shares are rebuilt from sourced rows under stated assumptions — recognition valid "
+            f"{a['validity_years']} years, recognised products growing {a['product_growth']:.1%} a year, "
+            f"price growth {a['price_growth']:.1%} (no sourced deflator), index gap filled by {a['iip_gap']}, "
+            f"export gaps by {a['export_gap']}; products' revenue is set against production value and the "
+            "77 firms' whole-firm revenue is not used."
+        )
     if "01_programme_facts" in results:
         r = results["01_programme_facts"]
         notes.append(

@@ -130,3 +130,76 @@ def targets_table(track: pd.DataFrame) -> pd.DataFrame:
             "status": t.status,
         })
     return pd.DataFrame(rows)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def targets_reading(probabilities: pd.DataFrame, computed: pd.DataFrame, backtest: pd.DataFrame,
+                    as_of_year: int, scenario: str) -> list[str]:
+    """The targets analysis in sentences, every number from the tables passed in."""
+    sentences = []
+    for p in probabilities.itertuples():
+        what = METRIC_LABELS.get(p.metric, p.metric)
+        band = f"{p.low:g}%" if p.low == p.high else f"{p.low:g}–{p.high:g}%"
+        sentences.append(
+            f"The {p.target_year} {p.kind} for the {what} of {band} has P = {p.p_reach_low:.2f} of reaching "
+            + ("its level" if p.low == p.high
+               else f"its low end and P = {p.p_in_range:.2f} of landing inside the range")
+            + f" (scenario {scenario}, forecast as of {as_of_year}: median {_pct(p.median)}, "
+            f"80% interval {_pct(p.q10)}–{_pct(p.q90)})."
+        )
+    over = computed[computed["output_share"] > 100]
+    if len(over):
+        sentences.append(
+            f"Caution: the output share computed from the sources' own anchor (2018: 35.2%) exceeds 100% in "
+            f"{', '.join(str(y) for y in over['year'])} (up to {_pct(over['output_share'].max())}): the later rounds' "
+            "revenue figures and the 35.2% claim cannot be on the same definition (product revenue vs production "
+            "value), so output-share probabilities measure the sources' arithmetic, not the economy."
+        )
+    bt = backtest[backtest["forecast_median"].notna()]
+    for b in bt.itertuples():
+        sentences.append(
+            f"Backtest: made with data to 2018, the forecast of the {b.year} {b.share} share was "
+            f"{_pct(b.forecast_median)} (80%: {_pct(b.forecast_q10)}–{_pct(b.forecast_q90)}); computed from all "
+            f"later sourced rows it is {_pct(b.computed_from_all_data)}, a miss of {b.miss_pp:+.1f} points"
+            + (" inside the 80% interval." if b.inside_80pct else " outside the 80% interval.")
+        )
+    if backtest["forecast_median"].isna().any():
+        sentences.append("The export share cannot be backtested from 2018: the sources give no city export "
+                         "figure for 2018 or earlier.")
+    return sentences
+
+
+def probability_table(probabilities: pd.DataFrame) -> pd.DataFrame:
+    """Target probabilities as a reader's table (percent values with units)."""
+    return pd.DataFrame({
+        "target": probabilities["target_id"],
+        "what": [METRIC_LABELS.get(m, m) for m in probabilities["metric"]],
+        "year": probabilities["target_year"],
+        "target range": [_with_unit(lo, hi, "percent") for lo, hi in zip(probabilities["low"], probabilities["high"],
+                                                                        strict=True)],
+        "P(reach low end)": probabilities["p_reach_low"].map("{:.2f}".format),
+        "P(inside range)": probabilities["p_in_range"].map("{:.2f}".format),
+        "median": probabilities["median"].map(_pct),
+        "80% interval": [f"{_pct(a)}–{_pct(b)}" for a, b in zip(probabilities["q10"], probabilities["q90"],
+                                                                 strict=True)],
+        "95% interval": [f"{_pct(a)}–{_pct(b)}" for a, b in zip(probabilities["q025"], probabilities["q975"],
+                                                                 strict=True)],
+    })
+
+
+def backtest_table(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Backtest as a reader's table."""
+    def fmt(x: float) -> str:
+        return "—" if pd.isna(x) else _pct(x)
+
+    return pd.DataFrame({
+        "share": backtest["share"], "year": backtest["year"],
+        "forecast median": backtest["forecast_median"].map(fmt),
+        "80% interval": [f"{fmt(a)}–{fmt(b)}" for a, b in zip(backtest["forecast_q10"], backtest["forecast_q90"],
+                                                               strict=True)],
+        "computed from all data": backtest["computed_from_all_data"].map(fmt),
+        "miss (points)": backtest["miss_pp"].map(lambda x: "—" if pd.isna(x) else f"{x:+.1f}"),
+    })

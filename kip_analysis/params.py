@@ -56,3 +56,40 @@ def validate_facts(as_of_year: int, source_preference: str, results_path: str = 
         source_preference=check_choice("source_preference", source_preference, SOURCE_PREFERENCES),
         results_path=str(results_path),
     )
+
+
+@dataclass(frozen=True)
+class TargetsParams:
+    """Validated parameters of ``03_targets``."""
+
+    as_of_year: int
+    target_year: int
+    scenario: str
+    n_draws: int
+    source_preference: str
+    results_path: str
+
+
+def validate_targets(as_of_year: int, target_year: int, scenario: str, n_draws: int,
+                     source_preference: str, results_path: str = "") -> TargetsParams:
+    """Validate the parameters of ``03_targets``.
+
+    Examples
+    --------
+    >>> validate_targets(2022, 2021, "baseline", 1000, "low")
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: target_year=2021 is before as_of_year=2022; allowed: 2022-2030
+    """
+    from kip_analysis.scenarios import check_scenario
+
+    as_of = check_year("as_of_year", as_of_year)
+    if isinstance(target_year, bool) or not isinstance(target_year, int) or not as_of <= target_year <= 2030:
+        raise ParameterError(f"target_year={target_year!r} is before as_of_year={as_of}; allowed: {as_of}-2030"
+                             if isinstance(target_year, int) and target_year < as_of
+                             else f"target_year={target_year!r}: expected an integer year {as_of}-2030")
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int) or not 100 <= n_draws <= 200_000:
+        raise ParameterError(f"n_draws={n_draws!r}: expected an integer 100-200000")
+    return TargetsParams(as_of, target_year, check_scenario(scenario), n_draws,
+                         check_choice("source_preference", source_preference, SOURCE_PREFERENCES),
+                         str(results_path))

@@ -69,3 +69,56 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
         "of the target's period (sources in the targets table)."
     )
     return fig
+
+
+def share_fan(fan: pd.DataFrame, computed: pd.DataFrame, targets: pd.DataFrame, which: str,
+              as_of_year: int, scenario: str) -> Figure:
+    """Fan chart of a KIP share (median, 80% and 95% bands) with the share computed from the
+    sourced rows and the target bands drawn.
+
+    Parameters
+    ----------
+    fan
+        ``ShareForecast.fan(which)``.
+    computed
+        ``kip_analysis.shares.shares`` table (shares from all sourced rows).
+    targets
+        The ``targets`` processed table.
+    which
+        ``output`` or ``export``.
+    as_of_year, scenario
+        Forecast date and scenario name, for the title and caption.
+    """
+    metric = f"kip_{which}_share"
+    fig, ax = plt.subplots(figsize=(7.5, 3.8), constrained_layout=True)
+    plt.close(fig)
+    color = PALETTE["products"] if which == "output" else PALETTE["firms"]
+    ax.fill_between(fan["year"], fan["q025"], fan["q975"], color=color, alpha=0.15, label="95% interval")
+    ax.fill_between(fan["year"], fan["q10"], fan["q90"], color=color, alpha=0.3, label="80% interval")
+    ax.plot(fan["year"], fan["median"], color=color, lw=2, label=f"median forecast (as of {as_of_year})")
+    col = f"{which}_share"
+    ax.plot(computed["year"], computed[col], color="black", marker="o", lw=1,
+            label="computed from sourced rows")
+    for t in targets[targets["metric"] == metric].itertuples():
+        ax.plot([t.target_year] * 2, [t.low, max(t.high, t.low + 0.4)], color=PALETTE["target"], lw=7,
+                alpha=0.6, solid_capstyle="butt")
+        ax.annotate(f"{t.target_id} ({t.kind}) {t.low:g}–{t.high:g}%", (t.target_year, t.high),
+                    xytext=(4, 2), textcoords="offset points", fontsize=7, color="#404040")
+    if (computed[col] > 100).any() or (fan["median"] > 100).any():
+        ax.axhline(100, color="#b00020", lw=0.8, ls="--")
+        ax.annotate("100%: a share above this line is definitionally impossible", (computed["year"].min(), 100),
+                    xytext=(0, 3), textcoords="offset points", fontsize=7, color="#b00020")
+    ax.set_ylabel("percent")
+    ax.set_title(f"KIP share of city {'industrial production value' if which == 'output' else 'exports'} "
+                 f"({scenario})")
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig._kip_caption = (
+        f"KIP {which} share: black = computed from sourced rows (numerators: in-force rounds' revenue/exports, "
+        "web_figures.csv and sources 000/002; denominator: "
+        + ("2018 anchor b015/b017 carried by the industrial production index" if which == "output"
+           else "city exports, web_figures.csv")
+        + f"); bands = Monte Carlo forecast as of {as_of_year}, scenario {scenario}; grey = targets (sources in "
+        "the targets table)."
+    )
+    return fig

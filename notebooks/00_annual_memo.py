@@ -41,7 +41,7 @@ if not results_dir:  # interactive use: run the analyses for this year into a sc
                                progress_bar=False)
 results = memo_text.load_results(results_dir)
 display(Markdown(f"# Hanoi Key Industrial Products: policy memo {year}\n\n"
-                 f"*Scenario: {html.escape(scenario_name)} — {html.escape(scenarios.SCENARIOS[scenario_name])}.*"))
+                 f"*Scenario: {html.escape(scenario_name)} — {html.escape(scenarios.describe(scenario_name))}.*"))
 if any(r.get("simulated") for r in results.values()):
     display(HTML('<p class="kip-simulated">Contains SIMULATED firm-level results (see caveats)</p>'))
 

@@ -53,3 +53,30 @@ def test_memo_notebook_refuses_a_bad_year(tmp_path):
             parameters={"memo_year": 2031, "results_dir": str(tmp_path)},
             kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
         )
+
+
+def test_targets_notebook_publishes_probabilities(tmp_path):
+    out = tmp_path / "03.json"
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / "03_targets.ipynb"), str(tmp_path / "03.ipynb"),
+        parameters={"as_of_year": 2022, "target_year": 2025, "n_draws": 300, "results_path": str(out)},
+        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+    )
+    r = json.loads(out.read_text())
+    probs = {p["target_id"]: p for p in r["headline"]["probabilities"]}
+    assert set(probs) == {"w035", "d008", "w033+w034", "d007"}
+    for p in probs.values():
+        assert 0 <= p["p_in_range"] <= p["p_reach_low"] <= 1 and p["q10"] <= p["median"] <= p["q90"]
+    assert any(s.startswith("The 2025 target for the KIP share of city exports") for s in r["reading"])
+    assert {f["name"] for f in r["figures"]} == {"output_share_fan", "export_share_fan"}
+    summary = memo_text.executive_summary({"03_targets": r})
+    assert any("P = " in s for s in summary)
+
+
+def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError, match="before as_of_year"):
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS / "03_targets.ipynb"), str(tmp_path / "03.ipynb"),
+            parameters={"as_of_year": 2024, "target_year": 2022},
+            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+        )

@@ -1,0 +1,140 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: KIP workbook (.venv)
+#     language: python
+#     name: kip-workbook
+# ---
+
+# %% [markdown]
+# # Will the output-share and export-share targets be met?
+#
+# **Question.** Hanoi set targets for the KIP share of the city's industrial production
+# value (33–35% by 2020, 40–50% by 2025) and of its exports (12–14% by 2020, 20–25% by
+# 2025). Where does each target stand, and how likely is it to be met?
+#
+# **Method.** The sources give shares only up to 2018, so the shares are rebuilt as ratios
+# from sourced rows: numerators are the revenue and exports of the products whose
+# recognition is in force (three-year validity), denominators the city's industrial
+# production value (anchored by the sources' own 2018 figures and carried by the industrial
+# production index) and exports. A Monte Carlo over parameter, model and scenario
+# uncertainty gives a probability for each target; a backtest shows how a forecast made in
+# 2018 would have done. No firm-level data is used: nothing here is simulated except the
+# Monte Carlo draws themselves.
+
+# %% tags=["parameters"]
+as_of_year: int = 2025  # forecast made with data about years up to this one
+target_year: int = 2025  # last year forecast; targets due up to it get probabilities
+scenario: str = "baseline"  # one of kip_analysis.scenarios.NAMES
+n_draws: int = 2000  # Monte Carlo draws
+source_preference: str = "low"  # which figure to use when sources disagree: low, high, latest, earliest
+results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from kip_analysis import narrative, plots, processed, results, scenarios, shares, targets, tracker
+from kip_analysis.params import validate_targets
+from kip_analysis.sources import load_table
+
+p = validate_targets(as_of_year, target_year, scenario, n_draws, source_preference, results_path)
+levers = scenarios.levers(p.scenario)
+tables = processed.build_all()
+facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
+iip = load_table("gso_iip_by_province")
+assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)
+display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`."))
+
+# %% [markdown]
+# ## Where each target stands in the sources
+#
+# Every target against every actual the sources give for its year (see `01_programme_facts`),
+# and whether the verdict depends on which source is believed.
+
+# %%
+track = tracker.track_targets(target_table, tables["programme_timeline"], p.as_of_year, p.source_preference)
+by_preference = pd.DataFrame({
+    pref: tracker.track_targets(target_table, tables["programme_timeline"], p.as_of_year, pref)
+    .set_index("target_id")["status"] for pref in ("low", "high", "latest", "earliest")
+})
+narrative.targets_table(track).set_index("target").join(by_preference.add_prefix("status if "))
+
+# %% [markdown]
+# ## Building the shares: numerators, denominators and every assumption
+#
+# Each round's products' revenue (VND bn) and exports (USD m) in its base year, with the
+# sourced row it comes from; rounds without a sourced figure are imputed (flagged).
+
+# %%
+values = shares.round_values(facts, rounds, assumptions)
+values
+
+# %%
+pd.DataFrame({"assumption": list(assumptions.describe()), "value": list(assumptions.describe().values())})
+
+# %%
+growth = shares.iip_growth(facts, iip, assumptions, range(2012, 2026))
+exports_city = shares.city_exports(facts, assumptions)
+display(growth, exports_city)
+
+# %% [markdown]
+# The shares computed from these parts. Definitional mismatches: the numerator is products'
+# **revenue**, the denominator **production value**; the 2021 round's figure covers firms or
+# products (the source is unclear); the 77 firms' whole-firm 2020 revenue (VND200,000bn,
+# sources 002 and khuyencongonline) is **not** used. A share over 100% is flagged.
+
+# %%
+computed = shares.shares(facts, rounds, iip, assumptions)
+computed
+
+# %% [markdown]
+# ## Forecast: fan charts and probabilities
+
+# %%
+fc = targets.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers,
+                             p.n_draws, assumptions=assumptions)
+display(Markdown("\n".join(f"- {note}" for note in fc.notes)))
+display(fc.growth_model.table)
+fig_output = plots.share_fan(fc.fan("output"), computed, target_table, "output", p.as_of_year, p.scenario)
+fig_export = plots.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
+display(fig_output, Markdown(f"*{fig_output._kip_caption}*"), fig_export, Markdown(f"*{fig_export._kip_caption}*"))
+
+# %%
+fc.probabilities
+
+# %% [markdown]
+# ## Backtest: a forecast made with data to 2018
+
+# %%
+bt = targets.backtest(facts, rounds, target_table, iip, levers, n_draws=p.n_draws)
+bt
+
+# %% [markdown]
+# ## Reading
+
+# %%
+reading = narrative.targets_reading(fc.probabilities, computed, bt, p.as_of_year, p.scenario)
+display(Markdown("\n\n".join(reading)))
+_ = results.publish(
+    p.results_path,
+    "03_targets",
+    {
+        "headline": {"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario,
+                     "probabilities": fc.probabilities.to_dict("records")},
+        "reading": reading,
+        "params": {"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario,
+                   "n_draws": p.n_draws, "source_preference": p.source_preference},
+        "assumptions": assumptions.describe(),
+        "raw_sha256": tables["programme_timeline"].attrs.get("raw_sha256", {}),
+        "simulated": False,
+        "tables": {"Target probabilities": narrative.probability_table(fc.probabilities).to_dict("records"),
+                   "Backtest (forecast made with data to 2018)": narrative.backtest_table(bt).to_dict("records")},
+    },
+    figures={"output_share_fan": fig_output, "export_share_fan": fig_export},
+)
