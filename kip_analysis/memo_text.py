@@ -42,6 +42,9 @@ def executive_summary(results: dict[str, dict]) -> list[str]:
     if "03_targets" in results:
         r = results["03_targets"]
         sentences += [s for s in r["reading"] if s.startswith("The 2025") or s.startswith("Caution")]
+    if "04_land_relocation" in results:
+        r = results["04_land_relocation"]
+        sentences += [r["reading"][0], r["reading"][1], r["reading"][-1]]
     return sentences
 
 

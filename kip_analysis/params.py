@@ -93,3 +93,34 @@ def validate_targets(as_of_year: int, target_year: int, scenario: str, n_draws: 
     return TargetsParams(as_of, target_year, check_scenario(scenario), n_draws,
                          check_choice("source_preference", source_preference, SOURCE_PREFERENCES),
                          str(results_path))
+
+
+@dataclass(frozen=True)
+class LandParams:
+    """Validated parameters of ``04_land_relocation``."""
+
+    data_source: str
+    lease_ratio: float
+    subsidy_share: float
+    memo_year: int
+    n_draws: int
+    results_path: str
+
+
+def validate_land(data_source: str, lease_ratio: float, subsidy_share: float, memo_year: int, n_draws: int,
+                  results_path: str = "") -> LandParams:
+    """Validate the parameters of ``04_land_relocation``.
+
+    Examples
+    --------
+    >>> validate_land("simulated", -1.0, 0.5, 2025, 500)
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: lease_ratio=-1.0: expected a positive number (Hanoi / neighbours)
+    """
+    from kip_analysis.land import check_lease_ratio, check_subsidy_share
+
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int) or not 50 <= n_draws <= 100_000:
+        raise ParameterError(f"n_draws={n_draws!r}: expected an integer 50-100000")
+    return LandParams(str(data_source), check_lease_ratio(lease_ratio), check_subsidy_share(subsidy_share),
+                      check_year("memo_year", memo_year), n_draws, str(results_path))

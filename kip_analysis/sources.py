@@ -203,10 +203,22 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     if name not in SCHEMAS:
         raise KeyError(f"unknown raw table {name!r}; expected one of {', '.join(SCHEMAS)}")
     path = Path(path) if path is not None else config.RAW_TABLES[name]
-    schema = SCHEMAS[name]
-    frame = _coerce(read_text_table(path), schema, path)
-    _validate(frame, schema, path)
-    _check_keys(frame, KEYS[name], path)
+    frame = validate_frame(read_text_table(path), SCHEMAS[name], KEYS[name], path)
     check_rows(frame, name, path)
+    return frame
+
+
+def validate_frame(text_frame: pd.DataFrame, schema: pa.DataFrameSchema, key: tuple[str, ...],
+                   path: Path) -> pd.DataFrame:
+    """Coerce a frame of text cells to ``schema``, validate it and check its key is unique.
+
+    Raises
+    ------
+    DataValidationError
+        Naming ``path``, the line and the column of the first problem.
+    """
+    frame = _coerce(text_frame, schema, path)
+    _validate(frame, schema, path)
+    _check_keys(frame, key, path)
     frame.attrs["path"] = str(path)
     return frame

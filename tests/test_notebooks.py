@@ -80,3 +80,27 @@ def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
             parameters={"as_of_year": 2024, "target_year": 2022},
             kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
         )
+
+
+def test_land_notebook_publishes_labelled_results(tmp_path):
+    out = tmp_path / "04.json"
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / "04_land_relocation.ipynb"), str(tmp_path / "04.ipynb"),
+        parameters={"n_draws": 100, "subsidy_share": 0.3, "results_path": str(out)},
+        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+    )
+    r = json.loads(out.read_text())
+    assert r["simulated"] is True and "SIMULATED" in r["reading"][2] and "SIMULATED" in r["reading"][3]
+    assert r["headline"]["fdi_land_access_se"] > 0 and r["headline"]["subsidy_share"] == 0.3
+    assert "30%" in r["reading"][3]
+    caveat = memo_text.caveats({"04_land_relocation": r})[0]
+    assert caveat.startswith("SIMULATED")
+
+
+def test_land_notebook_refuses_bad_parameters(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError, match="expected a share of the gap between 0 and 1"):
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS / "04_land_relocation.ipynb"), str(tmp_path / "04.ipynb"),
+            parameters={"subsidy_share": 1.5},
+            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+        )

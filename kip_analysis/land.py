@@ -1,0 +1,304 @@
+"""Land-lease differentials and firm relocation.
+
+- Rents: industrial-park rents by province and consultant from the web figures; the
+  Hanoi/neighbour lease ratio by consultant and year, beside source 001's 1.5-2x claim.
+- Real data: where did 2016's newly licensed FDI projects go? A conditional logit over the
+  63 provinces estimated through the Poisson equivalence (Guimarães, Figueiredo & Woodward
+  2003) on the GSO counts, with PCI 2016 sub-indices as province attributes.
+- Firm level (the SIMULATED panel, or a census extract): the destination choice of firms
+  leaving Hanoi (conditional logit, statsmodels), the relocation hazard of Hanoi firms
+  (discrete-time logit on firm-years), elasticities by sector, counterfactual lease
+  subsidies with bands from the estimates' sampling distribution, and a calibration mode.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy.optimize import brentq
+from statsmodels.discrete.conditional_models import ConditionalLogit
+
+from kip_analysis.errors import ParameterError
+from kip_analysis.panel import HANOI, NEIGHBOURS
+
+#: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
+DEFAULT_LEASE_RATIO: float = 1.75
+CONSULTANTS: tuple[str, ...] = ("CBRE", "Savills", "JLL", "Cushman & Wakefield")
+PCI_COVARIATES: tuple[str, ...] = ("land_access", "entry_costs", "time_costs", "labor_training", "transparency")
+
+
+def check_lease_ratio(ratio: float) -> float:
+    """A lease ratio must be a positive number (Hanoi rent / neighbours' rent)."""
+    if not isinstance(ratio, int | float) or isinstance(ratio, bool) or not np.isfinite(ratio) or ratio <= 0:
+        raise ParameterError(f"lease_ratio={ratio!r}: expected a positive number (Hanoi / neighbours)")
+    return float(ratio)
+
+
+def check_subsidy_share(share: float) -> float:
+    """A subsidy closes a share of the lease gap between 0 (none) and 1 (all)."""
+    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+        raise ParameterError(f"subsidy_share={share!r}: expected a share of the gap between 0 and 1")
+    return float(share)
+
+
+# ---------------------------------------------------------------------------- rents
+def rents_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """Every industrial-park rent figure with its consultant, period, range and midpoint."""
+    r = facts[facts["metric"] == "ip_rent"].copy()
+    r["consultant"] = [next((c for c in CONSULTANTS if isinstance(n, str) and c in n), "unnamed")
+                       for n in r["note"]]
+    r["midpoint"] = (r["value_low"] + r["value_high"]) / 2
+    return r[["fact_id", "geography", "period", "consultant", "value_low", "value_high", "midpoint",
+              "quote_status", "source_id"]].rename(columns={"geography": "province"}).reset_index(drop=True)
+
+
+def lease_ratios(rents: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Hanoi / neighbour rent ratio for every consultant and period that quotes Hanoi and a
+    comparator, plus source 001's 1.5-2x claim.
+    """
+    rows = []
+    for (consultant, period), group in rents.groupby(["consultant", "period"], sort=True):
+        hanoi = group[group["province"] == "Hanoi"]
+        others = group[group["province"] != "Hanoi"]
+        if hanoi.empty or others.empty:
+            continue
+        h = hanoi.iloc[0]
+        for o in others.itertuples():
+            rows.append({"consultant": consultant, "period": period, "comparator": o.province,
+                         "hanoi": h["midpoint"], "comparator_rent": o.midpoint, "ratio": h["midpoint"] / o.midpoint,
+                         "facts": f"{h['fact_id']} / {o.fact_id}"})
+    claim = facts[facts["metric"] == "iz_lease_ratio_vs_neighbours"]
+    for c in claim.itertuples():
+        rows.append({"consultant": f"source 001 ({c.outlet})", "period": c.period,
+                     "comparator": "neighbouring provinces",
+                     "hanoi": np.nan, "comparator_rent": np.nan, "ratio": (c.value_low + c.value_high) / 2,
+                     "facts": f"{c.fact_id} ({c.value_low:g}-{c.value_high:g}x)"})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- real data: FDI location
+@dataclass(frozen=True)
+class FdiLocation:
+    """Conditional logit of 2016 FDI project locations via the Poisson equivalence."""
+
+    data: pd.DataFrame  # province, projects, covariates, predicted share
+    coefficients: pd.DataFrame  # term, coef, se (robust), z, p
+    hanoi_share: float
+    hanoi_predicted_share: float
+    hanoi_share_plus_one: float  # Hanoi's predicted share if its land access rose by 1 point
+    zero_filled: int  # provinces GSO does not list (or lists as "..") counted as zero projects
+    fit: object
+
+
+def fdi_location(fdi: pd.DataFrame, pci: pd.DataFrame, codes: pd.DataFrame,
+                 covariates: tuple[str, ...] = PCI_COVARIATES, year: int = 2016) -> FdiLocation:
+    """Poisson regression of newly licensed FDI projects on province attributes; with a constant
+    it gives the conditional-logit coefficients (Guimarães, Figueiredo & Woodward 2003, eq. 8).
+    """
+    provinces = codes[codes["status"].str.startswith("one of the 63", na=False)][["gso_code", "province"]]
+    counts = fdi[(fdi["geo_level"] == "province") & (fdi["basis"] == "licensed_in_year") & (fdi["year"] == year)]
+    data = provinces.merge(counts[["gso_code", "projects"]], on="gso_code", how="left", validate="one_to_one")
+    zero_filled = int(data["projects"].isna().sum())
+    data["projects"] = data["projects"].fillna(0).astype(float)
+    attrs = pci[(pci["year"] == year) & pci["subindex"].isin(covariates)].pivot_table(
+        index="gso_code", columns="subindex", values="score", aggfunc="first")
+    data = data.merge(attrs.reset_index(), on="gso_code", how="left", validate="one_to_one")
+    missing = data[list(covariates)].isna().any(axis=1)
+    if missing.any():
+        raise ValueError(f"PCI {year} lacks {list(data.loc[missing, 'province'])} for {covariates}")
+    X = sm.add_constant(data[list(covariates)])
+    fit = sm.GLM(data["projects"], X, family=sm.families.Poisson()).fit(cov_type="HC0")
+    coefs = pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+                          "z": fit.tvalues.to_numpy(), "p": fit.pvalues.to_numpy()})
+    data["predicted_share"] = fit.mu / fit.mu.sum()
+    hanoi = data["gso_code"] == HANOI
+    s = float(data.loc[hanoi, "predicted_share"].iloc[0])
+    b = float(fit.params["land_access"]) if "land_access" in fit.params else 0.0
+    plus_one = np.exp(b) * s / (1 - s + np.exp(b) * s)  # logit share after a one-point rise
+    return FdiLocation(data, coefs, float(data.loc[hanoi, "projects"].iloc[0] / data["projects"].sum()), s,
+                       float(plus_one), zero_filled, fit)
+
+
+# ---------------------------------------------------------------------------- firm level
+def _standardise(x: pd.Series) -> pd.Series:
+    """(x - mean) / sd."""
+    return (x - x.mean()) / x.std(ddof=0)
+
+
+def firm_years(panel: pd.DataFrame, lease_ratio: float) -> pd.DataFrame:
+    """Hanoi firm-years at risk of relocating (in Hanoi at the start of the year, from 2012),
+    with the hazard's regressors.
+    """
+    df = panel.sort_values(["firm_id", "year"]).copy()
+    df["log_revenue"] = np.log(df["revenue_vnd_bn"])
+    land_int = df.groupby("firm_id")["land_m2"].first() / df.groupby("firm_id")["revenue_vnd_bn"].first()
+    df["land_rel"] = df["firm_id"].map(land_int / land_int.mean())  # relative to the average firm
+    df["lag_log_revenue"] = df.groupby("firm_id")["log_revenue"].shift(1)
+    df["size_z"] = df.groupby("year")["lag_log_revenue"].transform(_standardise)
+    df["prev_province"] = df.groupby("firm_id")["province"].shift(1)
+    risk = df[(df["prev_province"] == HANOI) & (df["year"] >= 2012)].copy()
+    risk["lease_x_land"] = (lease_ratio - 1) * risk["land_rel"]
+    return risk
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """Discrete-time logit of relocation out of Hanoi."""
+
+    coefficients: pd.DataFrame
+    fit: object
+    data: pd.DataFrame
+    lease_ratio: float
+
+    @property
+    def beta_lease(self) -> float:
+        """Coefficient on (lease ratio - 1) x relative land intensity."""
+        return float(self.fit.params["lease_x_land"])
+
+
+HAZARD_TERMS: tuple[str, ...] = ("lease_x_land", "kip_in_force", "size_z")
+
+
+def relocation_hazard(panel: pd.DataFrame, lease_ratio: float = DEFAULT_LEASE_RATIO) -> Hazard:
+    """Logit of relocating in year t on (lease ratio - 1) x land intensity, KIP recognition in
+    force and size, standard errors clustered by firm. A regressor under which no firm-year
+    relocates (perfect separation, e.g. recognition in force in a small panel) is dropped and
+    reported in ``attrs["dropped"]`` rather than given an infinite coefficient.
+    """
+    check_lease_ratio(lease_ratio)
+    if lease_ratio == 1:
+        raise ParameterError("lease_ratio=1 leaves no differential: the lease effect is not identified")
+    risk = firm_years(panel, lease_ratio).dropna(subset=list(HAZARD_TERMS))
+    terms, dropped = list(HAZARD_TERMS), []
+    if risk.loc[risk["kip_in_force"] == 1, "relocated"].sum() == 0:
+        terms.remove("kip_in_force")
+        dropped.append(f"kip_in_force: no relocation in {int((risk['kip_in_force'] == 1).sum())} firm-years "
+                       "with recognition in force (separation); its effect is not estimable here")
+    X = sm.add_constant(risk[terms].astype(float))
+    codes = pd.factorize(risk["firm_id"])[0]
+    fit = sm.Logit(risk["relocated"].astype(float), X).fit(disp=False, cov_type="cluster",
+                                                           cov_kwds={"groups": codes})
+    coefs = pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy()})
+    coefs.attrs["dropped"] = dropped
+    return Hazard(coefs, fit, risk, lease_ratio)
+
+
+def destination_choice(panel: pd.DataFrame, neighbours: pd.DataFrame) -> tuple[pd.DataFrame, object, pd.DataFrame]:
+    """Conditional logit (statsmodels) of where firms leaving Hanoi go, over the neighbours:
+    lease index x land intensity, lease index and PCI land access.
+    """
+    risk = firm_years(panel, DEFAULT_LEASE_RATIO)
+    movers = risk[risk["relocated"] == 1]
+    long = movers[["firm_id", "land_rel", "province"]].merge(
+        neighbours[["province", "lease_index", "land_access"]].rename(columns={"province": "alternative"}),
+        how="cross")
+    long["chosen"] = (long["province"] == long["alternative"]).astype(int)
+    long["lease_x_land"] = long["lease_index"] * long["land_rel"]
+    terms = ["lease_x_land", "lease_index", "land_access"]
+    fit = ConditionalLogit(long["chosen"], long[terms], groups=pd.factorize(long["firm_id"])[0]).fit(disp=False)
+    coefs = pd.DataFrame({"term": terms, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy()})
+    return coefs, fit, long
+
+
+def hazard_probability(hazard: Hazard, data: pd.DataFrame, lease_ratio: float,
+                       params: np.ndarray | None = None) -> np.ndarray:
+    """Predicted relocation probabilities at ``lease_ratio``; ``params`` (draws, k) for bands."""
+    p = np.atleast_2d(hazard.fit.params.to_numpy() if params is None else params)
+    columns = {"const": np.ones(len(data)), "lease_x_land": (lease_ratio - 1) * data["land_rel"].to_numpy(),
+               "kip_in_force": data["kip_in_force"].to_numpy(), "size_z": data["size_z"].to_numpy()}
+    X = np.column_stack([columns[name] for name in hazard.fit.params.index])
+    return 1 / (1 + np.exp(-(X @ p.T)))  # (rows, draws)
+
+
+def elasticities(hazard: Hazard, year: int | None = None) -> pd.DataFrame:
+    """Elasticity of the relocation probability to the lease ratio, by sector:
+    d ln P / d ln R = beta x land_rel x R x (1 - P), averaged over the sector's firm-years.
+    """
+    data = hazard.data if year is None else hazard.data[hazard.data["year"] == year]
+    prob = hazard_probability(hazard, data, hazard.lease_ratio)[:, 0]
+    eps = hazard.beta_lease * data["land_rel"].to_numpy() * hazard.lease_ratio * (1 - prob)
+    out = pd.DataFrame({"sector": data["sector"].to_numpy(), "elasticity": eps, "probability": prob})
+    return out.groupby("sector").agg(elasticity=("elasticity", "mean"), relocation_rate=("probability", "mean"),
+                                     firm_years=("elasticity", "size")).reset_index()
+
+
+def subsidy_counterfactual(hazard: Hazard, lease_ratio: float, shares_grid: np.ndarray, year: int,
+                           production_value: float, city_exports_usd_m: float, n_draws: int = 500,
+                           seed: int = 4) -> pd.DataFrame:
+    """Subsidy closing a share s of the lease gap: R_s = 1 + (1 - s)(R - 1). For Hanoi firms at
+    risk in ``year``: expected relocations, those avoided against no subsidy, KIP products'
+    revenue and exports kept, and the KIP output / export share points kept; median and 90%
+    bands over draws of the hazard's coefficients from N(beta, V).
+    """
+    check_lease_ratio(lease_ratio)
+    data = hazard.data[hazard.data["year"] == year]
+    if data.empty:
+        raise ValueError(f"no Hanoi firms at risk in {year}")
+    rng = np.random.default_rng(seed)
+    draws = rng.multivariate_normal(hazard.fit.params.to_numpy(), np.asarray(hazard.fit.cov_params()), n_draws)
+    kip = data["kip_round"].between(year - 2, year).to_numpy()
+    product_rev = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
+    product_exp = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
+                   ).to_numpy() * kip
+    base = hazard_probability(hazard, data, lease_ratio, draws)
+    rows = []
+    for s in shares_grid:
+        check_subsidy_share(float(s))
+        ratio = 1 + (1 - s) * (lease_ratio - 1)
+        prob = hazard_probability(hazard, data, ratio, draws)
+        avoided = (base - prob).sum(axis=0)
+        rev_kept = ((base - prob) * product_rev[:, None]).sum(axis=0)
+        exp_kept = ((base - prob) * product_exp[:, None]).sum(axis=0)
+        for name, values in (("relocations", prob.sum(axis=0)), ("relocations_avoided", avoided),
+                             ("kip_revenue_kept_vnd_bn", rev_kept), ("kip_exports_kept_usd_m", exp_kept),
+                             ("output_share_points_kept", 100 * rev_kept / production_value),
+                             ("export_share_points_kept", 100 * exp_kept / city_exports_usd_m)):
+            q = np.percentile(values, [5, 50, 95])
+            rows.append({"subsidy_share": float(s), "lease_ratio_after": ratio, "quantity": name,
+                         "q05": q[0], "median": q[1], "q95": q[2]})
+    return pd.DataFrame(rows)
+
+
+def subsidy_cost(data: pd.DataFrame, subsidy_share: float, lease_ratio: float, neighbour_rent_usd_m2: float,
+                 lease_term_years: float = 50.0, vnd_per_usd: float = 23_126.0) -> float:
+    """Yearly cost (VND bn) of paying ``subsidy_share`` of the rent gap on the land of the Hanoi
+    firms in ``data``: rent per lease term annualised over ``lease_term_years`` (an assumption).
+    """
+    gap_per_m2_year = (lease_ratio - 1) * neighbour_rent_usd_m2 / lease_term_years
+    return float(subsidy_share * gap_per_m2_year * data["land_m2"].fillna(0).sum() * vnd_per_usd / 1e9)
+
+
+def calibrate_lease_coefficient(land_rel: np.ndarray, lease_ratio: float, target_rate: float,
+                                intercept: float) -> float:
+    """Lease coefficient beta such that mean Lambda(intercept + beta (R - 1) land_rel) equals a
+    stated yearly relocation rate, when only aggregate data exist.
+
+    Raises
+    ------
+    ParameterError
+        If no coefficient in [-20, 20] matches the rate.
+    """
+    if not 0 < target_rate < 1:
+        raise ParameterError(f"target_rate={target_rate}: expected a yearly rate between 0 and 1")
+    x = (lease_ratio - 1) * np.asarray(land_rel)
+
+    def gap(beta: float) -> float:
+        return float(np.mean(1 / (1 + np.exp(-(intercept + beta * x))))) - target_rate
+
+    if gap(-20) * gap(20) > 0:
+        raise ParameterError(f"no lease coefficient in [-20, 20] gives a relocation rate of {target_rate}")
+    return float(brentq(gap, -20, 20, xtol=1e-10))
+
+
+def province_label(code: str) -> str:
+    """Province name for a GSO code in the choice set."""
+    return "Hà Nội" if code == HANOI else NEIGHBOURS.get(code, code)
+
+
+def consultant_of(note: str | None) -> str:
+    """Consultant named in a rent row's note."""
+    return next((c for c in CONSULTANTS if note and re.search(re.escape(c), note)), "unnamed")

@@ -1,0 +1,123 @@
+"""Land leases and relocation: rents, the real-data FDI model, parameter recovery on the
+SIMULATED panel, elasticities, counterfactuals, calibration and bad parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import minimize
+
+from kip_analysis import land, processed
+from kip_analysis.errors import ParameterError
+from kip_analysis.panel import load_firm_panel
+from kip_analysis.sources import load_table
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return processed.build_all()["facts"]
+
+
+@pytest.fixture(scope="module")
+def firms():
+    return load_firm_panel("simulated")
+
+
+@pytest.fixture(scope="module")
+def hazard(firms):
+    return land.relocation_hazard(firms.data, firms.truth.params.lease_ratio)
+
+
+def test_lease_ratio_depends_on_consultant_and_year(facts):
+    ratios = land.lease_ratios(land.rents_table(facts), facts).set_index(["consultant", "period", "comparator"])
+    assert ratios.loc[("CBRE", "2021", "Bac Ninh"), "ratio"] == pytest.approx(217.5 / 107.5)
+    assert ratios.loc[("Savills", "2021", "Bac Ninh"), "ratio"] == pytest.approx(129 / 106)
+    claim = ratios.xs("neighbouring provinces", level="comparator")
+    assert claim["ratio"].tolist() == [1.75]
+
+
+def test_fdi_poisson_equals_conditional_logit_on_the_real_counts():
+    fdi = land.fdi_location(load_table("gso_fdi_by_province"), load_table("pci_subindices"),
+                            load_table("province_codes"))
+    assert len(fdi.data) == 63 and fdi.data["projects"].sum() == pytest.approx(
+        fdi.data["projects"].sum()) and fdi.zero_filled == 11
+    X = fdi.data[list(land.PCI_COVARIATES)].to_numpy()
+    n = fdi.data["projects"].to_numpy()
+
+    def negative_ll(beta):  # grouped conditional logit (McFadden): sum_j n_j log P_j
+        v = X @ beta
+        return -(n @ (v - np.log(np.exp(v - v.max()).sum()) - v.max()))
+
+    cl = minimize(negative_ll, np.zeros(X.shape[1]), method="BFGS", options={"gtol": 1e-10})
+    np.testing.assert_allclose(cl.x, fdi.fit.params[list(land.PCI_COVARIATES)].to_numpy(), atol=1e-4)
+    assert fdi.hanoi_share == pytest.approx(462 / fdi.data["projects"].sum())
+    assert fdi.data["predicted_share"].sum() == pytest.approx(1.0)
+
+
+def test_hazard_recovers_true_parameters_within_two_se(firms, hazard):
+    t = firms.truth.params
+    truth = {"const": t.hazard_intercept, "lease_x_land": t.hazard_lease, "kip_in_force": t.hazard_kip,
+             "size_z": t.hazard_size}
+    for row in hazard.coefficients.itertuples():
+        assert abs(row.coef - truth[row.term]) <= 2 * row.se, row
+
+
+def test_destination_choice_recovers_truth_and_shares_sum_to_one(firms):
+    coefs, fit, long = land.destination_choice(firms.data, firms.truth.neighbours)
+    t = firms.truth.params
+    truth = {"lease_x_land": t.choice_lease, "lease_index": 0.0, "land_access": t.choice_land_access}
+    for row in coefs.itertuples():
+        assert abs(row.coef - truth[row.term]) <= 2 * row.se, row
+    v = long[["lease_x_land", "lease_index", "land_access"]].to_numpy() @ fit.params.to_numpy()
+    prob = pd.Series(np.exp(v)).groupby(long["firm_id"].to_numpy()).transform(lambda x: x / x.sum())
+    assert prob.groupby(long["firm_id"].to_numpy()).sum().to_numpy() == pytest.approx(1.0)
+
+
+def test_elasticities_positive_and_largest_for_land_hungry_sectors(hazard):
+    e = land.elasticities(hazard, 2025).set_index("sector")
+    assert (e["elasticity"] > 0).all()
+    assert e["elasticity"].idxmax() == "new_materials" and e["elasticity"].idxmin() == "electronics_it"
+
+
+def test_counterfactual_monotone_in_subsidy(hazard):
+    cf = land.subsidy_counterfactual(hazard, 1.75, np.array([0.0, 0.5, 1.0]), 2025, 1e5, 2e4, n_draws=200)
+    avoided = cf[cf["quantity"] == "relocations_avoided"].set_index("subsidy_share")["median"]
+    assert avoided.loc[0.0] == 0 and avoided.loc[0.0] < avoided.loc[0.5] < avoided.loc[1.0]
+    total = cf[cf["quantity"] == "relocations"].set_index("subsidy_share")["median"]
+    assert total.loc[1.0] < total.loc[0.0]
+
+
+def test_calibration_mode_recovers_a_known_coefficient(hazard):
+    land_rel = hazard.data["land_rel"].to_numpy()
+    rate = float(np.mean(1 / (1 + np.exp(-(-6.0 + 1.2 * 0.75 * land_rel)))))
+    assert land.calibrate_lease_coefficient(land_rel, 1.75, rate, -6.0) == pytest.approx(1.2, abs=1e-6)
+    with pytest.raises(ParameterError, match="between 0 and 1"):
+        land.calibrate_lease_coefficient(land_rel, 1.75, 1.5, -6.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: land.check_subsidy_share(1.2), "between 0 and 1"),
+        (lambda: land.check_subsidy_share(-0.1), "between 0 and 1"),
+        (lambda: land.check_lease_ratio(-1.0), "expected a positive number"),
+        (lambda: land.check_lease_ratio(0), "expected a positive number"),
+    ],
+)
+def test_bad_parameters(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+def test_lease_ratio_of_one_is_not_identified(firms):
+    with pytest.raises(ParameterError, match="not identified"):
+        land.relocation_hazard(firms.data, 1.0)
+
+
+def test_province_without_a_price_is_refused(firms):
+    rents = {"27": 107.5, "33": 80.0, "30": 80.0, "31": 102.5}  # no Bac Giang price
+    from kip_analysis.panel import neighbour_attributes
+
+    with pytest.raises(ParameterError, match=r"no industrial-park rent for Bắc Giang \(24\)"):
+        neighbour_attributes(None, rents)
