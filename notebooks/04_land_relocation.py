@@ -27,8 +27,8 @@
 # census extract loaded through the same schema.
 
 # %% tags=["parameters"]
-data_source: str = "simulated"  # "simulated" or the path of a census extract (with <extract>.mapping.yml)
-lease_ratio: float = 1.75  # Hanoi / neighbour lease ratio; default = midpoint of source 001's 1.5-2x
+data_source: str = "simulated"  # simulated, or the path of a census extract with its .mapping.yml beside it
+lease_ratio: float = 1.75  # Hanoi / neighbour lease ratio; default is the midpoint of the 1.5-2x in source 001
 subsidy_share: float = 0.5  # share of the lease gap a subsidy closes, 0-1
 memo_year: int = 2025  # year the memo reports on
 n_draws: int = 500  # draws from the estimates' sampling distribution for bands

@@ -104,3 +104,14 @@ def test_land_notebook_refuses_bad_parameters(tmp_path):
             parameters={"subsidy_share": 1.5},
             kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
         )
+
+
+def test_every_parameter_is_typed_for_papermill():
+    # a quote or apostrophe in a parameter's comment stops papermill parsing the line, and
+    # the batch would then pass -p values as untyped strings
+    for path in sorted(config.NOTEBOOKS.glob("*.ipynb")):
+        declared = papermill.inspect_notebook(str(path))
+        assert declared, path.name
+        for name, spec in declared.items():
+            assert spec["inferred_type_name"] not in (None, "None"), (path.name, name)
+            assert spec["help"], f"{path.name}: parameter {name} has no comment documenting it"
