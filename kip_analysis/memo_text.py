@@ -39,6 +39,8 @@ def executive_summary(results: dict[str, dict]) -> list[str]:
             f"{h['targets_met']} were met, {h['targets_missed']} missed, {h['targets_no_actual']} "
             f"cannot be judged from the sources and {h['targets_open']} are still open."
         )
+    if "02_programme_effects" in results:
+        sentences += results["02_programme_effects"]["reading"][:2]
     if "03_targets" in results:
         r = results["03_targets"]
         sentences += [s for s in r["reading"] if s.startswith("The 2025") or s.startswith("Caution")]

@@ -61,7 +61,7 @@ class TrueParameters:
     employment_multiplier: float = 0.5
     electronics_bonus: float = 0.03  # extra effect for electronics_it (heterogeneity)
     selection_size: float = 1.2  # weight of standardised log revenue in the recognition score
-    selection_growth: float = 0.8  # weight of standardised 3-year growth
+    selection_growth: float = 0.8  # weight of standardised trend growth
     fdi_focus_2019: float = 1.5  # extra score for FDI firms in the 2019 round
     hazard_intercept: float = -6.0
     hazard_lease: float = 1.2  # x (lease ratio - 1) x land intensity relative to the mean firm
@@ -136,12 +136,15 @@ def simulate_panel(n_firms: int = 12_400, seed: int = DEFAULT_SEED, params: True
     export_share = np.clip(np.array([SECTORS[s]["export"] for s in sector]) * np.where(fdi, 2.0, 0.8)
                            * rng.lognormal(0, 0.4, n), 0, 0.95)
     product_share = rng.beta(4, 4, n)  # share of firm revenue from the recognised product(s)
-    growth = rng.normal(0.06, 0.035, n)
-    log_rev = np.empty((n, len(years)))
-    log_rev[:, 0] = rng.normal(LOG_REVENUE_MEAN, LOG_REVENUE_SD, n) + FDI_PREMIUM * fdi
-    year_shock = rng.normal(0, 0.03, len(years))
-    for t in range(1, len(years)):
-        log_rev[:, t] = log_rev[:, t - 1] + growth + year_shock[t] + rng.normal(0, 0.10, n)
+    # Trend growth differs by ownership only (observable): parallel trends hold conditional on FDI
+    # status, not unconditionally, because recognition selects on size and on trend growth.
+    growth = 0.055 + 0.02 * fdi
+    # log revenue = firm level + firm trend + common year shock + transitory noise: selection on
+    # size loads on the permanent level, so it leaves no Ashenfelter dip worth the name.
+    level = rng.normal(LOG_REVENUE_MEAN, LOG_REVENUE_SD, n) + FDI_PREMIUM * fdi
+    year_effect = np.cumsum(rng.normal(0, 0.03, len(years)))
+    log_rev = (level[:, None] + growth[:, None] * np.arange(len(years))[None, :] + year_effect[None, :]
+               + rng.normal(0, 0.06, (n, len(years))))
     alive = np.ones((n, len(years)), dtype=bool)
     exits = rng.random((n, len(years))) < p.exit_rate
     for t in range(1, len(years)):
@@ -153,9 +156,8 @@ def simulate_panel(n_firms: int = 12_400, seed: int = DEFAULT_SEED, params: True
         t = int(np.flatnonzero(years == g)[0])
         eligible = (kip_round == 0) & alive[:, t]
         size = log_rev[:, t - 1]
-        recent = log_rev[:, t - 1] - log_rev[:, t - 4]
         score = (p.selection_size * (size - size[eligible].mean()) / size[eligible].std()
-                 + p.selection_growth * (recent - recent[eligible].mean()) / recent[eligible].std()
+                 + p.selection_growth * (growth - growth[eligible].mean()) / growth[eligible].std()
                  + (p.fdi_focus_2019 * fdi if g == 2019 else 0) + rng.gumbel(0, 1, n))
         score[~eligible] = -np.inf
         kip_round[np.argsort(-score)[:count]] = g

@@ -124,3 +124,41 @@ def validate_land(data_source: str, lease_ratio: float, subsidy_share: float, me
         raise ParameterError(f"n_draws={n_draws!r}: expected an integer 50-100000")
     return LandParams(str(data_source), check_lease_ratio(lease_ratio), check_subsidy_share(subsidy_share),
                       check_year("memo_year", memo_year), n_draws, str(results_path))
+
+
+@dataclass(frozen=True)
+class EffectsParams:
+    """Validated parameters of ``02_programme_effects``."""
+
+    data_source: str
+    outcome: str
+    control_group: str
+    covariates: tuple[str, ...]
+    anticipation: int
+    memo_year: int
+    n_boot: int
+    results_path: str
+
+
+def validate_effects(data_source: str, outcome: str, control_group: str, covariates: str, anticipation: int,
+                     memo_year: int, n_boot: int, results_path: str = "") -> EffectsParams:
+    """Validate the parameters of ``02_programme_effects``; ``covariates`` is ``a + b`` or empty.
+
+    Examples
+    --------
+    >>> validate_effects("simulated", "log_revenue", "notyettreated", "size_2010 + fdi", 0, 2025, 199).covariates
+    ('size_2010', 'fdi')
+    """
+    from kip_analysis.effects import CONTROL_GROUPS, COVARIATES, OUTCOMES
+
+    names = tuple(c.strip() for c in covariates.split("+") if c.strip()) if covariates else ()
+    unknown = [c for c in names if c not in COVARIATES]
+    if unknown:
+        raise ParameterError(f"covariates {unknown} are not allowed; expected some of {', '.join(COVARIATES)}")
+    if isinstance(anticipation, bool) or not isinstance(anticipation, int) or not 0 <= anticipation <= 3:
+        raise ParameterError(f"anticipation={anticipation!r}: expected 0-3 periods")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or not (n_boot == 0 or 99 <= n_boot <= 9999):
+        raise ParameterError(f"n_boot={n_boot!r}: expected 0 (no bootstrap) or 99-9999")
+    return EffectsParams(str(data_source), check_choice("outcome", outcome, tuple(OUTCOMES)),
+                         check_choice("control_group", control_group, CONTROL_GROUPS), names, anticipation,
+                         check_year("memo_year", memo_year), n_boot, str(results_path))

@@ -164,3 +164,36 @@ def subsidy_curve(counterfactual: pd.DataFrame, label: str) -> Figure:
                         "panel; share points against the city production value built from sourced rows "
                         "(03_targets). Bands from draws of the hazard's coefficients.")
     return fig
+
+
+def event_study(cs: pd.DataFrame, sa: pd.DataFrame, twfe: pd.DataFrame, truth: pd.DataFrame | None,
+                label: str, outcome: str, bands: str) -> Figure:
+    """Event study: Callaway & Sant'Anna dynamic effects with their band, Sun & Abraham and TWFE
+    event-study estimates, and the true effects when the panel is simulated.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    plt.close(fig)
+    window = (cs["egt"] >= -6) & (cs["egt"] <= 7)
+    c = cs[window]
+    ax.fill_between(c["egt"], c["ci_low"], c["ci_high"], color=PALETTE["products"], alpha=0.2,
+                    label=f"Callaway–Sant'Anna {bands}")
+    ax.plot(c["egt"], c["att"], color=PALETTE["products"], marker="o", lw=2, label="Callaway–Sant'Anna")
+    s = sa[(sa["event_time"] >= -6) & (sa["event_time"] <= 7)]
+    ax.plot(s["event_time"] + 0.12, s["estimate"], color="#2e8b57", marker="s", lw=0, label="Sun–Abraham")
+    t = twfe[(twfe["event_time"] >= -6) & (twfe["event_time"] <= 7)]
+    ax.plot(t["event_time"] - 0.12, t["estimate"], color=PALETTE["firms"], marker="^", lw=0,
+            label="TWFE event study (binned ends)")
+    if truth is not None:
+        tr = truth[(truth["event_time"] >= -6) & (truth["event_time"] <= 7)]
+        ax.plot(tr["event_time"], tr["att"], color="black", ls="--", lw=1.2, label="true effect (SIMULATED)")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.axvline(-0.5, color="#7f7f7f", lw=0.6, ls=":")
+    ax.set_xlabel("years since recognition")
+    ax.set_ylabel(f"effect on {outcome.replace('_', ' ')}")
+    ax.set_title(f"Effect of KIP recognition by years since recognition ({label})")
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig._kip_caption = (f"{label} firm panel. Callaway & Sant'Anna (2021) dynamic aggregation with {bands}; "
+                        "Sun & Abraham (2021) interaction-weighted estimates (pyfixest); TWFE event study with "
+                        "firm and year effects. Standard errors clustered by firm.")
+    return fig

@@ -27,6 +27,11 @@ def _conda_pins() -> dict[str, str]:
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             pins[name.lower()] = version
+        elif isinstance(dep, dict):  # the pip: section, for packages conda-forge lacks
+            for spec in dep.get("pip", []):
+                if "==" in spec:
+                    name, version = spec.split("==", 1)
+                    pins[name.lower()] = version
     return pins
 
 

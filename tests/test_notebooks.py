@@ -115,3 +115,17 @@ def test_every_parameter_is_typed_for_papermill():
         for name, spec in declared.items():
             assert spec["inferred_type_name"] not in (None, "None"), (path.name, name)
             assert spec["help"], f"{path.name}: parameter {name} has no comment documenting it"
+
+
+def test_effects_notebook_publishes_simulated_results(tmp_path):
+    out = tmp_path / "02.json"
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / "02_programme_effects.ipynb"), str(tmp_path / "02.ipynb"),
+        parameters={"n_boot": 0, "memo_year": 2022, "results_path": str(out)},
+        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+    )
+    r = json.loads(out.read_text())
+    h = r["headline"]
+    assert r["simulated"] is True and r["reading"][0].startswith("SIMULATED")
+    assert abs(h["att"] - h["true_att"]) < 3 * h["se"] and h["naive"] > 1
+    assert any("SIMULATED" in caption for caption in r["tables"])
