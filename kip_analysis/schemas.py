@@ -110,15 +110,23 @@ PCI_SUBINDICES_SCHEMA = pa.DataFrameSchema(
 
 _GEO_LEVELS = ("country", "region", "province")
 
-GSO_IIP = pa.DataFrameSchema(
-    {
+
+def _gso_area_columns(geo_levels: tuple[str, ...], error: str) -> dict[str, pa.Column]:
+    """Columns every GSO provincial table shares: the area (province or total row) and year."""
+    return {
         "province": _text(True),
         "province_ascii": _text(True),
         "gso_code": _text(True, _gso_code),
         "area_raw": _text(False),
-        "geo_level": _text(False, pa.Check.isin(_GEO_LEVELS, error="country, region or province")),
+        "geo_level": _text(False, pa.Check.isin(geo_levels, error=error)),
         "region": _text(True),
         "year": pa.Column(int, pa.Check.in_range(1990, 2030, error="a year")),
+    }
+
+
+GSO_IIP = pa.DataFrameSchema(
+    {
+        **_gso_area_columns(_GEO_LEVELS, "country, region or province"),
         "iip_prev_year_100": pa.Column(float, pa.Check.gt(0, error="a positive index"), nullable=True),
     },
     strict=True,
@@ -127,14 +135,7 @@ GSO_IIP = pa.DataFrameSchema(
 
 GSO_FDI = pa.DataFrameSchema(
     {
-        "province": _text(True),
-        "province_ascii": _text(True),
-        "gso_code": _text(True, _gso_code),
-        "area_raw": _text(False),
-        "geo_level": _text(False, pa.Check.isin(
-            (*_GEO_LEVELS, "other"), error="country, region, province or other (oil and gas)")),
-        "region": _text(True),
-        "year": pa.Column(int, pa.Check.in_range(1990, 2030, error="a year")),
+        **_gso_area_columns((*_GEO_LEVELS, "other"), "country, region, province or other (oil and gas)"),
         "basis": _text(False, pa.Check.isin(
             ("licensed_in_year", "accumulated_in_effect_at_year_end"),
             error="licensed_in_year or accumulated_in_effect_at_year_end")),

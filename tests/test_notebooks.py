@@ -14,6 +14,14 @@ from kip_analysis import config, memo_text, memos
 pytestmark = pytest.mark.notebook
 
 
+def _execute(tmp_path, notebook: str, parameters: dict) -> None:
+    """Run a notebook headless under papermill with the workbook's kernel."""
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / f"{notebook}.ipynb"), str(tmp_path / f"{notebook}.ipynb"), parameters=parameters,
+        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+    )
+
+
 def test_every_notebook_has_a_parameters_cell_and_a_text_twin():
     found = sorted(config.NOTEBOOKS.glob("*.ipynb"))
     assert found, "no notebooks"
@@ -30,11 +38,8 @@ def test_every_notebook_has_a_parameters_cell_and_a_text_twin():
 
 def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
     out = tmp_path / "01.json"
-    papermill.execute_notebook(
-        str(config.NOTEBOOKS / "01_programme_facts.ipynb"), str(tmp_path / "01.ipynb"),
-        parameters={"as_of_year": 2020, "source_preference": "low", "results_path": str(out)},
-        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-    )
+    _execute(tmp_path, "01_programme_facts",
+             {"as_of_year": 2020, "source_preference": "low", "results_path": str(out)})
     r = json.loads(out.read_text())
     h = r["headline"]
     assert (h["products_cumulative"], h["firms_cumulative"], h["rounds"]) == (117, 77, 3)
@@ -48,20 +53,13 @@ def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
 
 def test_memo_notebook_refuses_a_bad_year(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="allowed years: 2018-2025"):
-        papermill.execute_notebook(
-            str(config.NOTEBOOKS / "00_annual_memo.ipynb"), str(tmp_path / "00.ipynb"),
-            parameters={"memo_year": 2031, "results_dir": str(tmp_path)},
-            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-        )
+        _execute(tmp_path, "00_annual_memo", {"memo_year": 2031, "results_dir": str(tmp_path)})
 
 
 def test_targets_notebook_publishes_probabilities(tmp_path):
     out = tmp_path / "03.json"
-    papermill.execute_notebook(
-        str(config.NOTEBOOKS / "03_targets.ipynb"), str(tmp_path / "03.ipynb"),
-        parameters={"as_of_year": 2022, "target_year": 2025, "n_draws": 300, "results_path": str(out)},
-        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-    )
+    _execute(tmp_path, "03_targets",
+             {"as_of_year": 2022, "target_year": 2025, "n_draws": 300, "results_path": str(out)})
     r = json.loads(out.read_text())
     probs = {p["target_id"]: p for p in r["headline"]["probabilities"]}
     assert set(probs) == {"w035", "d008", "w033+w034", "d007"}
@@ -75,20 +73,12 @@ def test_targets_notebook_publishes_probabilities(tmp_path):
 
 def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="before as_of_year"):
-        papermill.execute_notebook(
-            str(config.NOTEBOOKS / "03_targets.ipynb"), str(tmp_path / "03.ipynb"),
-            parameters={"as_of_year": 2024, "target_year": 2022},
-            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-        )
+        _execute(tmp_path, "03_targets", {"as_of_year": 2024, "target_year": 2022})
 
 
 def test_land_notebook_publishes_labelled_results(tmp_path):
     out = tmp_path / "04.json"
-    papermill.execute_notebook(
-        str(config.NOTEBOOKS / "04_land_relocation.ipynb"), str(tmp_path / "04.ipynb"),
-        parameters={"n_draws": 100, "subsidy_share": 0.3, "results_path": str(out)},
-        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-    )
+    _execute(tmp_path, "04_land_relocation", {"n_draws": 100, "subsidy_share": 0.3, "results_path": str(out)})
     r = json.loads(out.read_text())
     assert r["simulated"] is True and "SIMULATED" in r["reading"][2] and "SIMULATED" in r["reading"][3]
     assert r["headline"]["fdi_land_access_se"] > 0 and r["headline"]["subsidy_share"] == 0.3
@@ -99,11 +89,7 @@ def test_land_notebook_publishes_labelled_results(tmp_path):
 
 def test_land_notebook_refuses_bad_parameters(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="expected a share of the gap between 0 and 1"):
-        papermill.execute_notebook(
-            str(config.NOTEBOOKS / "04_land_relocation.ipynb"), str(tmp_path / "04.ipynb"),
-            parameters={"subsidy_share": 1.5},
-            kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-        )
+        _execute(tmp_path, "04_land_relocation", {"subsidy_share": 1.5})
 
 
 def test_every_parameter_is_typed_for_papermill():
@@ -119,11 +105,7 @@ def test_every_parameter_is_typed_for_papermill():
 
 def test_effects_notebook_publishes_simulated_results(tmp_path):
     out = tmp_path / "02.json"
-    papermill.execute_notebook(
-        str(config.NOTEBOOKS / "02_programme_effects.ipynb"), str(tmp_path / "02.ipynb"),
-        parameters={"n_boot": 0, "memo_year": 2022, "results_path": str(out)},
-        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
-    )
+    _execute(tmp_path, "02_programme_effects", {"n_boot": 0, "memo_year": 2022, "results_path": str(out)})
     r = json.loads(out.read_text())
     h = r["headline"]
     assert r["simulated"] is True and r["reading"][0].startswith("SIMULATED")
