@@ -1,8 +1,8 @@
 """Denominator time-series models and the Monte Carlo of KIP shares.
 
-The city's industrial production index growth is modelled three ways with statsmodels —
-a constant mean (ARIMA(0,0,0) with mean), an AR(1) around a mean (ARIMA(1,0,0)) and a
-local level (UnobservedComponents) — and the one with the lowest expanding-window
+The city's industrial production index growth is modelled four ways with statsmodels —
+a constant mean (ARIMA(0,0,0) with mean), an AR(1) around a mean (ARIMA(1,0,0)), a local
+level and a local linear trend (UnobservedComponents) — and the one with the lowest expanding-window
 one-step-ahead RMSE is stated as chosen. The Monte Carlo draws the model itself with
 weights proportional to inverse out-of-sample MSE (model uncertainty), its parameters
 from their estimated sampling distribution (parameter uncertainty) and future shocks.
@@ -20,7 +20,7 @@ import pandas as pd
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
-MODELS: tuple[str, ...] = ("mean", "ar1", "local_level")
+MODELS: tuple[str, ...] = ("mean", "ar1", "local_level", "local_linear_trend")
 
 
 def _fit(name: str, y: np.ndarray):
@@ -32,6 +32,8 @@ def _fit(name: str, y: np.ndarray):
             return ARIMA(y, order=(1, 0, 0), trend="c").fit()
         if name == "local_level":
             return UnobservedComponents(y, level="llevel").fit(disp=False)
+        if name == "local_linear_trend":
+            return UnobservedComponents(y, level="lltrend").fit(disp=False)
     raise ValueError(f"unknown model {name!r}; expected one of {', '.join(MODELS)}")
 
 
@@ -110,13 +112,22 @@ def simulate_growth(model: GrowthModel, horizon: int, n_draws: int, rng: np.rand
             for h in range(horizon):
                 prev = mean + phi * (prev - mean) + sd * shocks[:, h]
                 out[idx, h] = prev
-        else:  # local level: y = mu + eps, mu a random walk from its filtered end state
+        elif name == "local_level":  # y = mu + eps, mu a random walk from its filtered end state
             s_eps = np.sqrt(np.clip(p[:, 0], 1e-6, None))
             s_eta = np.sqrt(np.clip(p[:, 1], 1e-6, None))
             m, v = fit.filtered_state[0, -1], fit.filtered_state_cov[0, 0, -1]
             level = m + np.sqrt(max(v, 0.0)) * rng.standard_normal(k)
             for h in range(horizon):
                 level = level + s_eta * rng.standard_normal(k)
+                out[idx, h] = level + s_eps * shocks[:, h]
+        else:  # local linear trend: mu_t = mu_{t-1} + b_{t-1} + eta, b_t = b_{t-1} + zeta
+            s_eps, s_eta, s_zeta = (np.sqrt(np.clip(p[:, j], 1e-6, None)) for j in range(3))
+            state = rng.multivariate_normal(fit.filtered_state[:2, -1],
+                                            fit.filtered_state_cov[:2, :2, -1] + 1e-12 * np.eye(2), size=k)
+            level, slope = state[:, 0], state[:, 1]
+            for h in range(horizon):
+                level = level + slope + s_eta * rng.standard_normal(k)
+                slope = slope + s_zeta * rng.standard_normal(k)
                 out[idx, h] = level + s_eps * shocks[:, h]
     return out + shift
 

@@ -302,3 +302,16 @@ def province_label(code: str) -> str:
 def consultant_of(note: str | None) -> str:
     """Consultant named in a rent row's note."""
     return next((c for c in CONSULTANTS if note and re.search(re.escape(c), note)), "unnamed")
+
+
+def kip_exit_rate(hazard: Hazard, year: int, lease_ratio: float | None = None) -> float:
+    """Yearly share of recognised products' revenue that the hazard predicts will leave Hanoi:
+    sum of P(relocate) x product revenue over firms with recognition in force in ``year``,
+    divided by their product revenue. Feeds the targets forecast's ``exit_rate`` lever.
+    """
+    data = hazard.data[(hazard.data["year"] == year) & (hazard.data["kip_in_force"] == 1)]
+    if data.empty:
+        raise ValueError(f"no recognised firms at risk in {year}")
+    prob = hazard_probability(hazard, data, hazard.lease_ratio if lease_ratio is None else lease_ratio)[:, 0]
+    revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy()
+    return float(prob @ revenue / revenue.sum())

@@ -63,7 +63,12 @@ SCENARIOS: dict[str, tuple[str, Levers]] = {
     "fast_growth": ("recognised products grow 15% a year", replace(BASE, product_growth=0.15)),
     "renewals": ("half of expiring recognitions renewed for three more years", replace(BASE, renewal_rate=0.5)),
     "relocation_pressure": ("5% of recognised revenue a year leaves the city", replace(BASE, exit_rate=0.05)),
+    "estimated_relocation": ("recognised revenue leaves the city at the yearly rate the relocation hazard "
+                             "(04_land_relocation) predicts; the rate is estimated on the SIMULATED firm panel",
+                             BASE),
 }
+#: Scenarios whose exit rate comes from the land module at run time (see kip_analysis.land.kip_exit_rate).
+FROM_LAND_MODULE: frozenset[str] = frozenset({"estimated_relocation"})
 NAMES: tuple[str, ...] = tuple(SCENARIOS)
 DEFAULT: str = "baseline"
 

@@ -38,10 +38,13 @@ source_preference: str = "low"  # which figure to use when sources disagree: low
 results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
+import dataclasses
 
-from kip_analysis import narrative, plots, processed, results, scenarios, shares, targets, tracker
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from kip_analysis import land, narrative, plots, processed, results, scenarios, shares, targets, tracker
+from kip_analysis.panel import load_firm_panel
 from kip_analysis.params import validate_targets
 from kip_analysis.sources import load_table
 
@@ -50,6 +53,12 @@ levers = scenarios.levers(p.scenario)
 tables = processed.build_all()
 facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
 iip = load_table("gso_iip_by_province")
+uses_simulated = p.scenario in scenarios.FROM_LAND_MODULE
+if uses_simulated:  # exit rate from the relocation hazard (04_land_relocation), estimated on the SIMULATED panel
+    hazard = land.relocation_hazard(load_firm_panel().data, land.DEFAULT_LEASE_RATIO)
+    levers = dataclasses.replace(levers, exit_rate=land.kip_exit_rate(hazard, min(p.as_of_year, 2025)))
+    display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
+                 f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
 assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)
 display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`."))
 
@@ -134,7 +143,7 @@ _ = results.publish(
                    "n_draws": p.n_draws, "source_preference": p.source_preference},
         "assumptions": assumptions.describe(),
         "raw_sha256": tables["programme_timeline"].attrs.get("raw_sha256", {}),
-        "simulated": False,
+        "simulated": uses_simulated,
         "tables": {"Target probabilities": narrative.probability_table(fc.probabilities).to_dict("records"),
                    "Backtest (forecast made with data to 2018)": narrative.backtest_table(bt).to_dict("records")},
     },

@@ -130,3 +130,9 @@ def test_province_without_a_price_is_refused(firms):
 
     with pytest.raises(ParameterError, match=r"no industrial-park rent for Bắc Giang \(24\)"):
         neighbour_attributes(None, rents)
+
+
+def test_kip_exit_rate_feeds_the_targets_forecast(hazard):
+    rate = land.kip_exit_rate(hazard, 2025)
+    assert 0 < rate < 0.05
+    assert land.kip_exit_rate(hazard, 2025, lease_ratio=2.5) > rate > land.kip_exit_rate(hazard, 2025, lease_ratio=1.0)
