@@ -347,6 +347,9 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
     declared = {p.stem: declared_parameters(p) for p in [*analysis, *([memo] if memo else [])]}
     names = [scenarios.check_scenario(n) for n in names]
     overrides = parse_overrides([f"{k}={v}" for k, v in (overrides or {}).items()], declared)
+    from kip_analysis import processed
+
+    processed.ensure_current()  # once, before parallel kernels would each rebuild it
     jobs = plan(years, names, out_dir, overrides, declared, source_dir)
     shared = inputs_hash()
     keys = {job.label: cache_key(job, shared) for job in jobs}

@@ -8,6 +8,7 @@ raw-file checksums and the code version. Builders are pure functions of the fact
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -242,12 +243,22 @@ def write_all(out_dir: Path | None = None) -> dict[str, Path]:
     written = {}
     for name, table in build_all().items():
         path = out_dir / f"{name}.csv"
-        table.to_csv(path, index=False, lineterminator="\n")
         meta = {"table": name, "rows": len(table), **record,
                 **{k: v for k, v in table.attrs.items() if k != "path"}}
-        (out_dir / f"{name}.provenance.json").write_text(json.dumps(meta, indent=2) + "\n")
+        # temporary file then rename: a notebook reading in parallel never sees half a table
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        table.to_csv(tmp, index=False, lineterminator="\n")
+        tmp.replace(path)
+        tmp_meta = path.with_name(f".{name}.provenance.{os.getpid()}.tmp")
+        tmp_meta.write_text(json.dumps(meta, indent=2) + "\n")
+        tmp_meta.replace(out_dir / f"{name}.provenance.json")
         written[name] = path
     return written
+
+
+def ensure_current() -> None:
+    """Rebuild ``data/processed`` when it is missing or its recorded raw checksums are stale."""
+    load("facts")
 
 
 def load(name: str) -> pd.DataFrame:
