@@ -172,9 +172,22 @@ def is_cached(job: Job, key: str) -> bool:
     return stamp.exists() and job.html.exists() and json.loads(stamp.read_text()).get("key") == key
 
 
-def run_job(job: Job, key: str, force: bool) -> Outcome:
-    """Execute one notebook (unless cached), render it, and publish its files atomically."""
+#: Environment variables that cap a kernel's numeric threads (BLAS, OpenMP, numba).
+THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                     "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outcome:
+    """Execute one notebook (unless cached), render it, and publish its files atomically.
+
+    ``threads`` caps each kernel's numeric threads so that parallel kernels do not
+    oversubscribe the cores (cores // jobs each).
+    """
     import papermill
+
+    if threads:
+        for name in THREAD_VARIABLES:
+            os.environ[name] = str(threads)
     from papermill.exceptions import PapermillExecutionError
 
     out = Outcome(job.label, job.notebook, job.year, job.scenario, "built",
@@ -323,7 +336,8 @@ def run_all(jobs: list[Job], keys: dict[str, str], n_jobs: int, force: bool) -> 
         return outcomes
     bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
     with ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn")) as pool:
-        running = {pool.submit(run_job, job, keys[job.label], force): job for job in jobs}
+        threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
+        running = {pool.submit(run_job, job, keys[job.label], force, threads): job for job in jobs}
         while running:
             bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())[:n_jobs]))
             done, _ = wait(running, return_when=FIRST_COMPLETED)
