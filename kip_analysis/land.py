@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,7 @@ from scipy.optimize import brentq
 from statsmodels.discrete.conditional_models import ConditionalLogit
 
 from kip_analysis.errors import ParameterError
-from kip_analysis.panel import HANOI, NEIGHBOURS
+from kip_analysis.panel import HANOI
 
 #: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
 DEFAULT_LEASE_RATIO: float = 1.75
@@ -50,7 +49,7 @@ def rents_table(facts: pd.DataFrame) -> pd.DataFrame:
     """Every industrial-park rent figure with its consultant, period, range and midpoint."""
     r = facts[facts["metric"] == "ip_rent"].copy()
     r["consultant"] = [next((c for c in CONSULTANTS if isinstance(n, str) and c in n), "unnamed")
-                       for n in r["note"]]
+                       for n in r["note"]]  # the consultant named in the row's note
     r["midpoint"] = (r["value_low"] + r["value_high"]) / 2
     return r[["fact_id", "geography", "period", "consultant", "value_low", "value_high", "midpoint",
               "quote_status", "source_id"]].rename(columns={"geography": "province"}).reset_index(drop=True)
@@ -292,16 +291,6 @@ def calibrate_lease_coefficient(land_rel: np.ndarray, lease_ratio: float, target
     if gap(-20) * gap(20) > 0:
         raise ParameterError(f"no lease coefficient in [-20, 20] gives a relocation rate of {target_rate}")
     return float(brentq(gap, -20, 20, xtol=1e-10))
-
-
-def province_label(code: str) -> str:
-    """Province name for a GSO code in the choice set."""
-    return "Hà Nội" if code == HANOI else NEIGHBOURS.get(code, code)
-
-
-def consultant_of(note: str | None) -> str:
-    """Consultant named in a rent row's note."""
-    return next((c for c in CONSULTANTS if note and re.search(re.escape(c), note)), "unnamed")
 
 
 def kip_exit_rate(hazard: Hazard, year: int, lease_ratio: float | None = None) -> float:

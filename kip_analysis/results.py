@@ -54,8 +54,3 @@ def publish(path: str | Path, notebook: str, results: dict,
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
-
-
-def read(path: str | Path) -> dict:
-    """Read a published results file."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
