@@ -22,7 +22,7 @@ from scipy.optimize import brentq
 from statsmodels.discrete.conditional_models import ConditionalLogit
 
 from kip_analysis.errors import ParameterError
-from kip_analysis.panel import HANOI
+from kip_analysis.panel import HANOI, neighbour_attributes
 
 #: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
 DEFAULT_LEASE_RATIO: float = 1.75
@@ -186,10 +186,16 @@ def relocation_hazard(panel: pd.DataFrame, lease_ratio: float = DEFAULT_LEASE_RA
     return Hazard(coefs, fit, risk, lease_ratio)
 
 
-def destination_choice(panel: pd.DataFrame, neighbours: pd.DataFrame) -> tuple[pd.DataFrame, object, pd.DataFrame]:
+def destination_choice(panel: pd.DataFrame,
+                       neighbours: pd.DataFrame | None = None) -> tuple[pd.DataFrame, object, pd.DataFrame]:
     """Conditional logit (statsmodels) of where firms leaving Hanoi go, over the neighbours:
-    lease index x land intensity, lease index and PCI land access.
+    lease index x land intensity, lease index and PCI land access (neighbours' attributes from
+    :func:`kip_analysis.panel.neighbour_attributes` when not given).
     """
+    if neighbours is None:
+        from kip_analysis.sources import load_table
+
+        neighbours = neighbour_attributes(load_table("pci_subindices"), None)
     risk = firm_years(panel, DEFAULT_LEASE_RATIO)
     movers = risk[risk["relocated"] == 1]
     long = movers[["firm_id", "land_rel", "province"]].merge(
@@ -304,3 +310,103 @@ def kip_exit_rate(hazard: Hazard, year: int, lease_ratio: float | None = None) -
     prob = hazard_probability(hazard, data, hazard.lease_ratio if lease_ratio is None else lease_ratio)[:, 0]
     revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy()
     return float(prob @ revenue / revenue.sum())
+
+
+# ---------------------------------------------------------------------------- location choice (Hanoi + neighbours)
+CHOICE_TERMS: tuple[str, ...] = ("hanoi", "lease_x_land", "land_access", "kip_x_hanoi", "size_x_hanoi")
+
+
+@dataclass(frozen=True)
+class LocationChoice:
+    """Conditional logit (McFadden 1974) of each Hanoi firm-year's location over Hanoi and the
+    neighbours; coefficients with standard errors clustered by firm.
+    """
+
+    coefficients: pd.DataFrame  # term, coef, se
+    X: np.ndarray  # occasions x alternatives x terms
+    chosen: np.ndarray  # index of the chosen alternative per occasion
+    firms: np.ndarray
+    alternatives: tuple[str, ...]
+
+
+def choice_design(risk: pd.DataFrame, neighbours: pd.DataFrame, hanoi_access: float,
+                  lease_ratio: float) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Design array (occasions x alternatives x CHOICE_TERMS) and the chosen alternative."""
+    codes = (HANOI, *neighbours["province"])
+    lease = np.concatenate([[lease_ratio], neighbours["lease_index"].to_numpy()])
+    access = np.concatenate([[hanoi_access], neighbours["land_access"].to_numpy()])
+    k, m = len(risk), len(codes)
+    X = np.zeros((k, m, len(CHOICE_TERMS)))
+    X[:, 0, 0] = 1.0
+    X[:, :, 1] = lease[None, :] * risk["land_rel"].to_numpy()[:, None]
+    X[:, :, 2] = access[None, :]
+    X[:, 0, 3] = risk["kip_in_force"].to_numpy()
+    X[:, 0, 4] = risk["size_z"].to_numpy()
+    where = {c: i for i, c in enumerate(codes)}
+    chosen = np.where(risk["relocated"].to_numpy() == 1, risk["province"].map(where).to_numpy(), 0)
+    if np.isnan(chosen.astype(float)).any():
+        raise ValueError("a relocation went to a province outside the choice set")
+    return X, chosen.astype(int), codes
+
+
+def _cl_pieces(beta: np.ndarray, X: np.ndarray, chosen: np.ndarray):
+    v = X @ beta
+    v -= v.max(axis=1, keepdims=True)
+    prob = np.exp(v)
+    prob /= prob.sum(axis=1, keepdims=True)
+    xbar = np.einsum("oj,ojk->ok", prob, X)
+    idx = np.arange(len(chosen))
+    loglik = float(np.log(prob[idx, chosen]).sum())
+    scores = X[idx, chosen] - xbar
+    dev = X - xbar[:, None, :]
+    hessian = -np.einsum("oj,ojk,ojl->kl", prob, dev, dev)
+    return loglik, scores, hessian, prob
+
+
+def fit_conditional_logit(X: np.ndarray, chosen: np.ndarray, tol: float = 1e-10, max_iter: int = 100) -> np.ndarray:
+    """Maximum likelihood of the conditional logit by Newton's method (the log-likelihood is concave)."""
+    beta = np.zeros(X.shape[2])
+    for _ in range(max_iter):
+        _, scores, hessian, _ = _cl_pieces(beta, X, chosen)
+        step = np.linalg.solve(hessian, scores.sum(axis=0))
+        beta = beta - step
+        if np.max(np.abs(step)) < tol:
+            break
+    return beta
+
+
+def location_choice(panel: pd.DataFrame, lease_ratio: float = DEFAULT_LEASE_RATIO,
+                    pci: pd.DataFrame | None = None) -> LocationChoice:
+    """Conditional logit of where each Hanoi firm is each year (stay or move to a neighbour):
+    lease index x land intensity, PCI land access, KIP support and size in Hanoi, and a Hanoi
+    constant; standard errors clustered by firm (sandwich on the per-firm scores). Estimated
+    with our vectorised Newton MLE, checked against statsmodels' ConditionalLogit
+    (tests/test_land.py).
+    """
+    from kip_analysis.panel import hanoi_land_access
+
+    check_lease_ratio(lease_ratio)
+    if pci is None:
+        from kip_analysis.sources import load_table
+
+        pci = load_table("pci_subindices")
+    risk = firm_years(panel, lease_ratio).dropna(subset=["size_z"])
+    X, chosen, codes = choice_design(risk, neighbour_attributes(pci, None), hanoi_land_access(pci), lease_ratio)
+    terms, dropped = list(CHOICE_TERMS), []
+    kip = risk["kip_in_force"].to_numpy() == 1
+    if not (chosen[kip] > 0).any():  # no recognised firm moved: KIP x Hanoi is not identified (separation)
+        X = np.delete(X, CHOICE_TERMS.index("kip_x_hanoi"), axis=2)
+        terms.remove("kip_x_hanoi")
+        dropped.append(f"kip_x_hanoi: none of {int(kip.sum())} firm-years with recognition in force chose to "
+                       "move (separation); its effect is not estimable here")
+    beta = fit_conditional_logit(X, chosen)
+    _, scores, hessian, _ = _cl_pieces(beta, X, chosen)
+    firms = pd.factorize(risk["firm_id"])[0]
+    cluster = np.zeros((firms.max() + 1, len(beta)))
+    np.add.at(cluster, firms, scores)
+    bread = np.linalg.inv(-hessian)
+    g = firms.max() + 1
+    vcov = bread @ (cluster.T @ cluster) @ bread * g / (g - 1)
+    coefs = pd.DataFrame({"term": terms, "coef": beta, "se": np.sqrt(np.diag(vcov))})
+    coefs.attrs["dropped"] = dropped
+    return LocationChoice(coefs, X, chosen, risk["firm_id"].to_numpy(), codes)

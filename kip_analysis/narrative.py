@@ -206,7 +206,7 @@ def backtest_table(backtest: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def land_reading(ratios: pd.DataFrame, fdi, hazard, elastic: pd.DataFrame, chosen: pd.DataFrame,
+def land_reading(ratios: pd.DataFrame, fdi, choice, elastic: pd.DataFrame, chosen: pd.DataFrame,
                  lease_ratio: float, subsidy_share: float, label: str) -> list[str]:
     """The land analysis in sentences, every number from the objects passed in."""
     consultants = ratios[~ratios["consultant"].str.startswith("source 001")]
@@ -214,6 +214,7 @@ def land_reading(ratios: pd.DataFrame, fdi, hazard, elastic: pd.DataFrame, chose
     b, se = float(fdi.fit.params["land_access"]), float(fdi.fit.bse["land_access"])
     q = chosen.set_index("quantity")
     top = elastic.sort_values("elasticity", ascending=False).iloc[0]
+    lease = choice.coefficients.set_index("term").loc["lease_x_land"]
     return [
         f"The consultants' figures put Hanoi's industrial-park rents at {lo:.2f}–{hi:.2f} times its comparators "
         f"depending on consultant and year; this analysis uses {lease_ratio:g} (source 001 says 1.5–2).",
@@ -222,9 +223,10 @@ def land_reading(ratios: pd.DataFrame, fdi, hazard, elastic: pd.DataFrame, chose
         f"{se:.3f}); Hanoi drew {100 * fdi.hanoi_share:.1f}% of them (model: {100 * fdi.hanoi_predicted_share:.1f}%), "
         f"and the model puts its share at {100 * fdi.hanoi_share_plus_one:.1f}% had its land access been one point "
         "higher. This concerns FDI location across provinces, not KIP firms' relocation.",
-        f"{label} firm panel: the relocation hazard rises with the lease differential times land intensity "
-        f"(coefficient {hazard.beta_lease:.2f}); the most responsive sector is {top['sector']} (elasticity "
-        f"{top['elasticity']:.2f}).",
+        f"{label} firm panel: in the location choice over Hanoi and its neighbours, lease cost times land "
+        f"intensity has coefficient {lease['coef']:.2f} (SE {lease['se']:.2f}): dearer land pushes land-hungry "
+        f"firms out; the most responsive sector is {top['sector']} (elasticity of the relocation probability to "
+        f"the lease ratio {top['elasticity']:.2f}).",
         f"A subsidy closing {subsidy_share:.0%} of the gap would avoid {q.loc['relocations_avoided', 'median']:.0f} "
         f"relocations a year (5–95%: {q.loc['relocations_avoided', 'q05']:.0f}–"
         f"{q.loc['relocations_avoided', 'q95']:.0f}) and keep {q.loc['output_share_points_kept', 'median']:.3f} "

@@ -7,9 +7,9 @@ Firm microdata (the statistics office's enterprise census) is confidential, so t
 firms per round (36, 22, 19, 30, 25, 24, 25, 28), chosen on size and recent growth
 (selection), with the 2019 round favouring FDI firms (source 004). Effects on revenue,
 exports and employment differ by cohort and grow over the three years of recognition
-(then persist). Firms relocate from Hanoi with a hazard that rises with the lease
-differential times their land intensity and falls with KIP support; movers choose among
-the neighbouring provinces by a conditional logit. Every true parameter and effect is kept
+(then persist). Each year every Hanoi firm chooses among Hanoi and the five neighbours by
+a conditional logit (lease cost x land intensity, PCI land access, KIP support and size
+favouring Hanoi, a staying constant); choosing a neighbour is a relocation. Every true parameter and effect is kept
 in :class:`SimulatedPanel` for checking estimators. Everything built on it is SIMULATED.
 """
 
@@ -63,12 +63,14 @@ class TrueParameters:
     selection_size: float = 1.2  # weight of standardised log revenue in the recognition score
     selection_growth: float = 0.8  # weight of standardised trend growth
     fdi_focus_2019: float = 1.5  # extra score for FDI firms in the 2019 round
-    hazard_intercept: float = -6.0
-    hazard_lease: float = 1.2  # x (lease ratio - 1) x land intensity relative to the mean firm
-    hazard_kip: float = -0.8  # KIP recognition in force
-    hazard_size: float = -0.15  # x standardised log revenue
-    choice_lease: float = -2.0  # destination choice: x lease index x relative land intensity
-    choice_land_access: float = 0.6  # x PCI land access score
+    # Location choice of each Hanoi firm each year: a conditional logit over Hanoi and the five
+    # neighbours (McFadden), U_ij = b_hanoi 1[j=H] + b_lease lease_j x land_i + b_land land_access_j
+    #   + b_kip KIP_i 1[j=H] + b_size size_i 1[j=H] + Gumbel; choosing a neighbour is a relocation.
+    choice_hanoi: float = 9.5  # staying (moving costs, network); calibrated to ~0.6% of firms a year
+    choice_lease: float = -2.0  # x lease index (Hanoi = lease ratio, neighbours = rent / mean) x land intensity
+    choice_land_access: float = 0.6  # x PCI 2016 land access score
+    choice_kip_hanoi: float = 0.8  # KIP recognition in force keeps firms in Hanoi
+    choice_size_hanoi: float = 0.15  # x standardised log revenue, staying
     lease_ratio: float = 1.75  # Hanoi / neighbours, source 001's 1.5-2x midpoint
     exit_rate: float = 0.01  # yearly closure probability (firm leaves the panel)
 
@@ -84,6 +86,14 @@ class SimulatedPanel:
     neighbours: pd.DataFrame  # province attributes used in the destination choice
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
     label: str = SIMULATED_LABEL
+
+
+def hanoi_land_access(pci: pd.DataFrame | None) -> float:
+    """Hà Nội's PCI 2016 land-access score (6.0 when the PCI table is not given)."""
+    if pci is None:
+        return 6.0
+    hit = pci[(pci["gso_code"] == HANOI) & (pci["year"] == 2016) & (pci["subindex"] == "land_access")]
+    return float(hit["score"].iloc[0]) if len(hit) else 6.0
 
 
 def neighbour_attributes(pci: pd.DataFrame | None, rents: dict[str, float] | None) -> pd.DataFrame:
@@ -174,8 +184,11 @@ def simulate_panel(n_firms: int = 12_400, seed: int = DEFAULT_SEED, params: True
                                  + rng.normal(0, 0.2, (n, 1))))
     in_force = treated & (event < 3)
 
-    # Relocation out of Hanoi (hazard) and destination (conditional logit over neighbours).
+    # Location choice each year (conditional logit over Hanoi + neighbours, see TrueParameters).
     nb = neighbour_attributes(pci, rents)
+    lease = np.concatenate([[p.lease_ratio], nb["lease_index"].to_numpy()])
+    access = np.concatenate([[hanoi_land_access(pci)], nb["land_access"].to_numpy()])
+    codes = np.concatenate([[HANOI], nb["province"].to_numpy()])
     land_rel = land_int / land_int.mean()  # land intensity relative to the average firm (positive)
     province = np.full((n, len(years)), HANOI, dtype=object)
     moved = np.zeros((n, len(years)), dtype=bool)
@@ -183,14 +196,12 @@ def simulate_panel(n_firms: int = 12_400, seed: int = DEFAULT_SEED, params: True
     for t in range(2, len(years)):
         lag = log_rev[alive[:, t - 1], t - 1]  # standardised over the firms alive last year
         size_z = (log_rev[:, t - 1] - lag.mean()) / lag.std()
-        index = (p.hazard_intercept + p.hazard_lease * (p.lease_ratio - 1) * land_rel
-                 + p.hazard_kip * in_force[:, t] + p.hazard_size * size_z)
-        move = in_hanoi & alive[:, t] & (rng.random(n) < 1 / (1 + np.exp(-index)))
+        utility = (p.choice_lease * lease[None, :] * land_rel[:, None] + p.choice_land_access * access[None, :]
+                   + rng.gumbel(0, 1, (n, len(lease))))
+        utility[:, 0] += p.choice_hanoi + p.choice_kip_hanoi * in_force[:, t] + p.choice_size_hanoi * size_z
+        move = in_hanoi & alive[:, t] & (utility.argmax(axis=1) > 0)
         if move.any():
-            utility = (p.choice_lease * nb["lease_index"].to_numpy()[None, :] * land_rel[move, None]
-                       + p.choice_land_access * nb["land_access"].to_numpy()[None, :]
-                       + rng.gumbel(0, 1, (move.sum(), len(nb))))
-            province[move, t:] = nb["province"].to_numpy()[utility.argmax(axis=1)][:, None]
+            province[move, t:] = codes[utility[move].argmax(axis=1)][:, None]
             moved[move, t] = True
             in_hanoi &= ~move
 

@@ -55,29 +55,76 @@ def test_fdi_poisson_equals_conditional_logit_on_the_real_counts():
     assert fdi.data["predicted_share"].sum() == pytest.approx(1.0)
 
 
-def test_hazard_recovers_true_parameters_within_two_se(firms):
-    # Across independent SIMULATED panels the mean estimate lies within two standard errors of
-    # the mean of the truth (a single panel misses 2 SE in ~5% of coefficients by design).
+def _choice_truth(params) -> dict[str, float]:
+    return {"hanoi": params.choice_hanoi, "lease_x_land": params.choice_lease,
+            "land_access": params.choice_land_access, "kip_x_hanoi": params.choice_kip_hanoi,
+            "size_x_hanoi": params.choice_size_hanoi}
+
+
+def test_location_choice_recovers_true_parameters_within_two_se(firms):
+    # Across independent SIMULATED panels the mean estimate lies within two standard errors of the
+    # truth (one panel misses 2 SE in ~5% of coefficients by design).
     from kip_analysis.panel import simulate_panel
 
-    t = firms.truth.params
-    truth = {"const": t.hazard_intercept, "lease_x_land": t.hazard_lease, "size_z": t.hazard_size}
-    fits = [land.relocation_hazard(simulate_panel(seed=seed).panel, t.lease_ratio).coefficients.set_index("term")
-            for seed in range(10, 18)]
+    truth = _choice_truth(firms.truth.params)
+    pci = load_table("pci_subindices")
+    results = [land.location_choice(simulate_panel(seed=seed, pci=pci).panel, 1.75, pci).coefficients
+               for seed in range(10, 16)]
+    for r in results:
+        assert "kip_x_hanoi" in set(r["term"]) or r.attrs["dropped"][0].startswith("kip_x_hanoi: none of")
+    fits = [r.set_index("term") for r in results]
     for term, value in truth.items():
-        coefs = np.array([f.loc[term, "coef"] for f in fits])
-        se_mean = np.sqrt(np.mean([f.loc[term, "se"] ** 2 for f in fits]) / len(fits))
+        # KIP x Hanoi rests on a handful of moves by recognised firms; it is dropped (with a note)
+        # when none moved, and too imprecise to test otherwise
+        estimable = [f for f in fits if term in f.index]
+        if term == "kip_x_hanoi":
+            continue
+        coefs = np.array([f.loc[term, "coef"] for f in estimable])
+        se_mean = np.sqrt(np.mean([f.loc[term, "se"] ** 2 for f in estimable]) / len(estimable))
         assert abs(coefs.mean() - value) <= 2 * se_mean, (term, coefs.mean(), value, se_mean)
-    kip = np.array([f.loc["kip_in_force", "coef"] for f in fits if "kip_in_force" in f.index])
-    assert kip.mean() < 0  # recognition in force lowers the hazard (few events: imprecise per panel)
+
+
+def test_location_choice_equals_statsmodels_to_four_decimals(firms):
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    cl = land.location_choice(firms.data, 1.75)
+    sample = np.arange(0, len(cl.chosen), 40)  # statsmodels loops over occasions: a subsample
+    X, chosen = cl.X[sample][:, :, [0, 1, 2, 4]], cl.chosen[sample]  # KIP x Hanoi separates in a subsample
+    ours = land.fit_conditional_logit(X, chosen)
+    k, m, p = X.shape
+    y = np.zeros((k, m))
+    y[np.arange(k), chosen] = 1
+    theirs = ConditionalLogit(y.ravel(), X.reshape(k * m, p), groups=np.repeat(np.arange(k), m)).fit(
+        method="newton", disp=False, maxiter=200, start_params=np.zeros(p))
+    np.testing.assert_allclose(ours, np.asarray(theirs.params), atol=1e-4)
+
+
+def test_choice_probabilities_sum_to_one(firms):
+    cl = land.location_choice(firms.data, 1.75)
+    _, _, _, prob = land._cl_pieces(cl.coefficients["coef"].to_numpy(), cl.X[:500], cl.chosen[:500])
+    np.testing.assert_allclose(prob.sum(axis=1), 1.0)
+    assert (prob[:, 0] > 0.9).all()  # staying in Hanoi is by far the likeliest choice
+
+
+def test_hazard_view_has_the_expected_signs(hazard):
+    c = hazard.coefficients.set_index("term")["coef"]
+    assert c["lease_x_land"] > 0 and c["size_z"] < 0  # land-hungry firms leave, large firms stay
 
 
 def test_destination_choice_recovers_truth_and_shares_sum_to_one(firms):
-    coefs, fit, long = land.destination_choice(firms.data, firms.truth.neighbours)
+    # movers' destinations follow the same conditional logit among the neighbours (IIA); mean over panels
+    from kip_analysis.panel import simulate_panel
+
     t = firms.truth.params
     truth = {"lease_x_land": t.choice_lease, "lease_index": 0.0, "land_access": t.choice_land_access}
-    for row in coefs.itertuples():
-        assert abs(row.coef - truth[row.term]) <= 2 * row.se, row
+    pci = load_table("pci_subindices")
+    fits = [land.destination_choice(simulate_panel(seed=seed, pci=pci).panel, firms.truth.neighbours)
+            for seed in range(10, 16)]
+    for term, value in truth.items():
+        coefs = np.array([f[0].set_index("term").loc[term, "coef"] for f in fits])
+        se_mean = np.sqrt(np.mean([f[0].set_index("term").loc[term, "se"] ** 2 for f in fits]) / len(fits))
+        assert abs(coefs.mean() - value) <= 2 * se_mean, (term, coefs.mean(), value, se_mean)
+    _, fit, long = fits[0]
     v = long[["lease_x_land", "lease_index", "land_access"]].to_numpy() @ fit.params.to_numpy()
     prob = pd.Series(np.exp(v)).groupby(long["firm_id"].to_numpy()).transform(lambda x: x / x.sum())
     assert prob.groupby(long["firm_id"].to_numpy()).sum().to_numpy() == pytest.approx(1.0)
@@ -99,7 +146,7 @@ def test_counterfactual_monotone_in_subsidy(hazard):
 
 def test_calibration_mode_recovers_a_known_coefficient(hazard):
     land_rel = hazard.data["land_rel"].to_numpy()
-    rate = float(np.mean(1 / (1 + np.exp(-(-6.0 + 1.2 * 0.75 * land_rel)))))
+    rate = float(np.mean(1 / (1 + np.exp(-(-6.0 + 1.2 * 0.75 * land_rel)))))  # a known coefficient 1.2
     assert land.calibrate_lease_coefficient(land_rel, 1.75, rate, -6.0) == pytest.approx(1.2, abs=1e-6)
     with pytest.raises(ParameterError, match="between 0 and 1"):
         land.calibrate_lease_coefficient(land_rel, 1.75, 1.5, -6.0)
