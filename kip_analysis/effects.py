@@ -100,9 +100,9 @@ def twfe(data: pd.DataFrame, yname: str = "y", idname: str = "id", tname: str = 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         static = pf.feols(f"{yname} ~ treated_post | {idname} + {tname}", data=df, vcov={"CRV1": idname})
-        dynamic = pf.feols(f"{yname} ~ i(rel, ref=-1) | {idname} + {tname}",
-                           data=df[df["rel"] != -1000].pipe(lambda d: pd.concat([d, df[df["rel"] == -1000]])),
-                           vcov={"CRV1": idname})
+        # never-recognised firms carry rel = -1000, constant within firm: absorbed by the firm effects,
+        # so they serve as the reference group with the year before recognition
+        dynamic = pf.feols(f"{yname} ~ i(rel, ref=-1) | {idname} + {tname}", data=df, vcov={"CRV1": idname})
     tidy = dynamic.tidy().reset_index()
     tidy = tidy[tidy["Coefficient"].str.startswith("rel::")]
     es = pd.DataFrame({"event_time": tidy["Coefficient"].str.extract(r"rel::(-?\d+)")[0].astype(int),

@@ -91,11 +91,8 @@ class FastCS:
                 inf_g.append(inf)
                 rows.append((g, est, se(inf)))
             att_g, inf_g = np.array(att_g), np.column_stack(inf_g)
-            keep = np.arange(len(self.glist))
             weights = pg / pg.sum()
-            ind = (self.G[:, None] == self.glist[None, :]).astype(float) - pg[None, :]
-            w_if = ind / pg.sum() - ind.sum(axis=1, keepdims=True) * (pg / pg.sum() ** 2)[None, :]
-            overall_inf = inf_g[:, keep] @ weights + w_if @ att_g
+            overall_inf = inf_g @ weights + wif(np.arange(len(self.glist)), pg, self.glist) @ att_g
             overall = float(att_g @ weights)
         elif kind == "dynamic":
             e_all = t - group

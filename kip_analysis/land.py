@@ -22,7 +22,7 @@ from scipy.optimize import brentq
 from statsmodels.discrete.conditional_models import ConditionalLogit
 
 from kip_analysis.errors import ParameterError
-from kip_analysis.panel import HANOI, neighbour_attributes
+from kip_analysis.panel import HANOI, hanoi_land_access, neighbour_attributes
 
 #: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
 DEFAULT_LEASE_RATIO: float = 1.75
@@ -383,8 +383,6 @@ def location_choice(panel: pd.DataFrame, lease_ratio: float = DEFAULT_LEASE_RATI
     with our vectorised Newton MLE, checked against statsmodels' ConditionalLogit
     (tests/test_land.py).
     """
-    from kip_analysis.panel import hanoi_land_access
-
     check_lease_ratio(lease_ratio)
     if pci is None:
         from kip_analysis.sources import load_table
