@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup memos test test-fast data lab lint format notebooks execute-notebooks clean-data
+.PHONY: help setup memos test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -23,18 +23,21 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv, install the workbook, register the kernel
 
 memos: $(STAMP) ## set up, then write the annual memos into reports/ (papermill batch)
-	$(PY) -m kip_analysis.memos $(MEMO_ARGS)
+	$(PY) -m kip_analysis.batch $(MEMO_ARGS)
 
 test: $(STAMP) ## set up, then run lint, unit/reference/notebook tests and nbval
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 	$(PY) -m pytest -o addopts="--strict-markers -ra" --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/*.ipynb
 
+test-browser: $(STAMP) ## the reviewer's-eye browser tests only (needs Debian chromium + chromium-driver)
+	KIP_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser tests/test_browser.py
+
 test-fast: $(STAMP) ## unit tests only (skips notebook execution)
 	$(PY) -m pytest -m "not notebook and not browser"
 
 data: $(STAMP) ## rebuild data/processed/ from data/raw/
-	$(PY) -m kip_analysis.processed
+	$(PY) -m kip_analysis.data.processed
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/

@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/effects_scale.py [--sizes 100000 300000 10000
 Each measurement runs in its own process (peak RSS from ``resource``), on a panel of n
 firms x 15 years with recognition rounds 2018-2024 (about 2% of firms recognised) and
 growing effects. csdid runs only where it finishes within ``--library-timeout`` seconds.
-Also: our wrapper (kip_analysis.effects.callaway_santanna) against csdid directly, to show
+Also: our wrapper (kip_analysis.estimators.did.callaway_santanna) against csdid directly, to show
 the layer's overhead. Goals (issue 4): < 120 s and < 12 GB at 1M firms.
 """
 
@@ -44,12 +44,12 @@ def run_one(which: str, n: int) -> dict:
     data = make_panel(n)
     start = time.perf_counter()
     if which == "fast":
-        from kip_analysis import fastdid
+        from kip_analysis.estimators import fastdid
 
         result = fastdid.att_gt(data, "y", "year", "id", "gname", "notyettreated")
         overall = [result.aggregate(k).overall_att for k in ("simple", "group", "calendar", "dynamic")]
     elif which == "wrapper":
-        from kip_analysis import effects
+        from kip_analysis.estimators import did as effects
 
         result = effects.callaway_santanna(data, "y", "year", "id", "gname", "notyettreated", engine="csdid")
         overall = [result.aggregate(k).overall_att for k in ("simple", "group", "calendar", "dynamic")]
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"{'n firms':>10} {'implementation':<28} {'seconds':>9} {'peak GB':>8}  note")
     library_failed = False
     for n in args.sizes:
-        runs = [("fast", "kip_analysis.fastdid")]
+        runs = [("fast", "kip_analysis.estimators.fastdid")]
         if not library_failed:
             runs += [("csdid", "csdid directly"), ("wrapper", "effects, engine=csdid")]
         results = {}

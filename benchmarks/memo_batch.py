@@ -1,7 +1,7 @@
 """Benchmark the memo batch: cold run, --jobs 1 vs --jobs 2, and a cached re-run.
 
 Run: ``.venv/bin/python benchmarks/memo_batch.py [--years 2018-2025]``. Each measurement
-is the wall time of the real command (``python -m kip_analysis.memos``) in a subprocess,
+is the wall time of the real command (``python -m kip_analysis.batch``) in a subprocess,
 into a fresh output folder. Goals (issue 3): cached re-run < 5 s; ``--jobs 2`` <= 0.65 x
 ``--jobs 1``.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 def timed(args: list[str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kip_analysis.memos", *args],
+    done = subprocess.run([sys.executable, "-m", "kip_analysis.batch", *args],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:

@@ -1,20 +1,19 @@
 """Helper package for the Hanoi Key Industrial Products (KIP) policy workbook.
 
-Modules, in reading order:
+The layout shows the direction of imports (tests/test_architecture.py enforces it)::
 
-- :mod:`kip_analysis.config` -- the one place paths live.
-- :mod:`kip_analysis.errors` -- the error raised for bad input (file, row, column).
-- :mod:`kip_analysis.provenance` -- metadata sidecars, checksums, code version.
-- :mod:`kip_analysis.schemas` -- a pandera schema for every raw table.
-- :mod:`kip_analysis.sources` -- loading and validating the raw tables.
-- :mod:`kip_analysis.periods` / :mod:`kip_analysis.units` -- parsing periods and units.
-- :mod:`kip_analysis.quotes` -- finding a figure inside its quote.
-- :mod:`kip_analysis.facts` -- one tidy facts table from the articles and web figures.
-- :mod:`kip_analysis.processed` -- programme timeline, targets and conflicts tables.
-- :mod:`kip_analysis.tracker` -- targets against actuals (met / missed / unknown).
-- :mod:`kip_analysis.params` -- notebook parameter validation.
-- :mod:`kip_analysis.plots` -- figures.
-- :mod:`kip_analysis.memos` -- the papermill memo batch.
+    batch      -> analyses -> report | estimators | data -> config | errors | checks | io | versions
+
+- :mod:`kip_analysis.config` -- paths and workbook-wide constants.
+- :mod:`kip_analysis.errors` -- errors for bad data (file, row, column) and bad parameters.
+- :mod:`kip_analysis.checks` -- parameter checks shared by every validator.
+- :mod:`kip_analysis.io` -- atomic writes and JSON-safe values.
+- :mod:`kip_analysis.versions` -- code and package versions.
+- :mod:`kip_analysis.data` -- raw tables, facts, processed tables, geography, firm panel.
+- :mod:`kip_analysis.estimators` -- DiD, conditional logit, growth models (no programme names).
+- :mod:`kip_analysis.report` -- the Section contract, figures, tables, the memo.
+- :mod:`kip_analysis.analyses` -- facts, effects, targets, land: one folder per notebook.
+- :mod:`kip_analysis.batch` -- the papermill memo batch and its index page.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

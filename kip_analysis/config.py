@@ -1,8 +1,9 @@
-"""The one place paths live.
+"""The one place paths and workbook-wide constants live.
 
-Every other module asks this one where the repository, raw data, processed data,
-notebooks and reports are, so a test can point the whole workbook somewhere else by
-setting ``KIP_ROOT`` (and the article folder by ``KIP_SHARED_DIR``).
+May import: nothing from the package. Every other module asks this one where the
+repository, raw data, processed data, notebooks and reports are, so a test can point the
+whole workbook somewhere else by setting ``KIP_ROOT`` (and the shared folder by
+``KIP_SHARED_DIR``). The raw tables themselves are listed in :mod:`kip_analysis.data.catalog`.
 """
 
 from __future__ import annotations
@@ -20,23 +21,13 @@ REPORTS: Path = ROOT / "reports"
 SHARED: Path = Path(os.environ.get("KIP_SHARED_DIR", ROOT.parent / "shared"))
 ARTICLES: Path = SHARED / "sources"
 
-FACTS_FILE: Path = DATA_RAW / "articles" / "programme_facts.csv"
-WEB_FILE: Path = DATA_RAW / "web" / "web_figures.csv"
-PCI_FILE: Path = DATA_RAW / "provincial" / "pci_subindices.csv"
-IIP_FILE: Path = DATA_RAW / "provincial" / "gso_iip_by_province.csv"
-FDI_FILE: Path = DATA_RAW / "provincial" / "gso_fdi_by_province.csv"
-PROVINCE_FILE: Path = DATA_RAW / "provincial" / "province_codes.csv"
-
-#: Every raw table the workbook reads, by name.
-RAW_TABLES: dict[str, Path] = {
-    "programme_facts": FACTS_FILE,
-    "web_figures": WEB_FILE,
-    "pci_subindices": PCI_FILE,
-    "gso_iip_by_province": IIP_FILE,
-    "gso_fdi_by_province": FDI_FILE,
-    "province_codes": PROVINCE_FILE,
-}
-
 #: First and last year the programme data cover (relaunch to the latest round).
 FIRST_YEAR: int = 2018
 LAST_YEAR: int = 2025
+#: Memo years: one memo per programme year.
+YEARS: tuple[int, ...] = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
+#: Last year a target may be set for (the 2030 vision).
+HORIZON_YEAR: int = 2030
+
+#: GSO code of Hà Nội (text: keep the leading zero).
+HANOI: str = "01"

@@ -1,4 +1,8 @@
-"""The error raised for bad input: it always names the file, row and column."""
+"""The errors raised for bad input: data errors name the file, row and column; parameter
+errors list what is allowed.
+
+May import: nothing from the package.
+"""
 
 from __future__ import annotations
 

@@ -15,23 +15,22 @@
 
 # %% tags=["parameters"]
 memo_year: int = 2025  # year the memo reports on
-scenario: str = "baseline"  # one of kip_analysis.scenarios.NAMES
+scenario: str = "baseline"  # one of kip_analysis.analyses.targets.scenarios.NAMES
 results_dir: str = ""  # folder of the analysis notebooks' published results; empty means build them now
 
 # %%
-import base64
-import html
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
-from kip_analysis import memo_text, params, scenarios
+from kip_analysis.analyses.targets import scenarios
+from kip_analysis.checks import check_year
+from kip_analysis.report import memo
 
-year = params.check_year("memo_year", memo_year)
+year = check_year("memo_year", memo_year)
 scenario_name = scenarios.check_scenario(scenario)
-if not results_dir:  # interactive use: run the analyses for this year into a scratch folder
+if not results_dir:  # interactive use: run the facts analysis for this year into a scratch folder
     import papermill
 
     results_dir = tempfile.mkdtemp(prefix="kip-memo-")
@@ -39,33 +38,7 @@ if not results_dir:  # interactive use: run the analyses for this year into a sc
                                parameters={"as_of_year": year,
                                            "results_path": str(Path(results_dir) / "01_programme_facts.json")},
                                progress_bar=False)
-results = memo_text.load_results(results_dir)
-display(Markdown(f"# Hanoi Key Industrial Products: policy memo {year}\n\n"
-                 f"*Scenario: {html.escape(scenario_name)} — {html.escape(scenarios.describe(scenario_name))}.*"))
-if any(r.get("simulated") for r in results.values()):
-    display(HTML('<p class="kip-simulated">Contains SIMULATED firm-level results (see caveats)</p>'))
+sections = memo.load_sections(results_dir)
 
 # %%
-display(Markdown("## Executive summary\n\n"
-                 + "\n".join(f"- {html.escape(s)}" for s in memo_text.executive_summary(results))))
-
-# %%
-for name, title in memo_text.SECTIONS.items():
-    if name not in results:
-        continue
-    r = results[name]
-    display(Markdown(f"## {title}\n\n" + "\n\n".join(html.escape(s) for s in r.get("reading", []))))
-    for figure in r.get("figures", []):
-        img = base64.b64decode(figure["png_base64"])
-        display(HTML(f'<figure><img alt="{html.escape(figure["name"])}" '
-                     f'src="data:image/png;base64,{base64.b64encode(img).decode()}">'
-                     f"<figcaption><em>{html.escape(figure['caption'])}</em></figcaption></figure>"))
-    for caption, records in r.get("tables", {}).items():
-        display(HTML(f"<h3>{html.escape(caption)}</h3>"
-                     + pd.DataFrame.from_records(records).to_html(index=False, escape=True, border=0)))
-
-# %%
-display(Markdown("## Caveats\n\n" + "\n".join(f"- {html.escape(c)}" for c in memo_text.caveats(results))))
-
-# %%
-display(HTML(memo_text.provenance_footer(year, scenario_name, results)))
+display(HTML(memo.memo_html(year, scenario_name, scenarios.describe(scenario_name), sections)))

@@ -32,19 +32,21 @@ results_path: str = ""  # where to publish the headline results as JSON; empty m
 
 # %%
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, display
 
 import kip_analysis as kip
-from kip_analysis import narrative, plots, processed, results, tracker
-from kip_analysis.params import validate_facts
-from kip_analysis.selection import PREFERENCE_RULES
+from kip_analysis.analyses.facts import section, tracker
+from kip_analysis.analyses.facts.params import validate
+from kip_analysis.data import processed
+from kip_analysis.data.choice import PREFERENCE_RULES
+from kip_analysis.report import figures
+from kip_analysis.report.memo import section_html
 
-params = validate_facts(as_of_year, source_preference, results_path)
+params = validate(as_of_year, source_preference, results_path)
 pd.set_option("display.max_colwidth", 80)
-rounds = processed.load("recognition_rounds")
-targets = processed.load("targets")
-timeline = processed.load("programme_timeline")
-conflicts = processed.load("conflicts")
+tables = processed.load_all()
+rounds, targets, timeline, conflicts = (tables[n] for n in ("recognition_rounds", "targets", "programme_timeline",
+                                                            "conflicts"))
 print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, "
       f"source_preference={params.source_preference!r}")
 
@@ -57,8 +59,8 @@ print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, "
 # reconciliation table).
 
 # %%
-fig = plots.programme_timeline(rounds, targets, params.as_of_year)
-display(fig, Markdown(f"*{fig._kip_caption}*"))
+fig = figures.programme_timeline(rounds, targets, params.as_of_year)
+display(fig, HTML(f"<p><em>{fig._kip_caption}</em></p>"))
 
 # %% [markdown]
 # ## Reconciliation: do the reported cumulative totals equal the sum of the rounds?
@@ -97,28 +99,10 @@ known_conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a"
                  "value_b", "fact_b", "default_choice", "note"]]
 
 # %% [markdown]
-# ## Reading
+# ## The section as the memo shows it
 
 # %%
-headline = narrative.facts_headline(rounds, track, conflicts, params.as_of_year)
-reading = narrative.facts_reading(headline, track)
-display(Markdown("\n\n".join(reading)))
-_ = results.publish(
-    params.results_path,
-    "01_programme_facts",
-    {
-        "headline": headline,
-        "reading": reading,
-        "conflicts": narrative.conflict_lines(conflicts, params.as_of_year),
-        "preference_rule": PREFERENCE_RULES[params.source_preference],
-        "params": {"as_of_year": params.as_of_year, "source_preference": params.source_preference},
-        "excluded_undated_figures": timeline.attrs["excluded_undated"],
-        "raw_sha256": timeline.attrs["raw_sha256"],
-        "simulated": False,
-        "tables": {
-            "Targets against actuals": narrative.targets_table(track).to_dict("records"),
-            "Where the sources disagree": narrative.conflicts_table(conflicts, params.as_of_year).to_dict("records"),
-        },
-    },
-    figures={"programme_timeline": fig},
-)
+result = section.build_section(rounds, track, conflicts, timeline, params.as_of_year, params.source_preference,
+                               PREFERENCE_RULES[params.source_preference], fig)
+display(HTML(section_html(result)))
+_ = result.publish(params.results_path)

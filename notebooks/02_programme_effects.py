@@ -42,15 +42,19 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kip_analysis import effects, narrative, plots, results
-from kip_analysis.panel import load_firm_panel
-from kip_analysis.params import validate_effects
+from kip_analysis.analyses.effects import estimates, section
+from kip_analysis.analyses.effects.params import validate
+from kip_analysis.data import provenance
+from kip_analysis.data.firm_panel import load_firm_panel
+from kip_analysis.estimators import did
+from kip_analysis.report import figures
+from kip_analysis.report.memo import section_html
 
-p = validate_effects(data_source, outcome, control_group, covariates, anticipation, memo_year, n_boot, results_path)
+p = validate(data_source, outcome, control_group, covariates, anticipation, memo_year, n_boot, results_path)
 firms = load_firm_panel(p.data_source)
 panel = firms.data[firms.data["year"] <= p.memo_year].copy()
 panel.loc[panel["kip_round"] > p.memo_year, "kip_round"] = 0  # recognised after the memo year: not yet
-data = effects.prepare_panel(panel, p.outcome)
+data = estimates.prepare_panel(panel, p.outcome)
 if firms.simulated:
     display(HTML('<p class="kip-simulated">SIMULATED firm panel: every estimate in this notebook is a check of '
                  "the method on simulated data calibrated to the published figures, not a finding about real "
@@ -65,18 +69,18 @@ if firms.simulated:
 # ## Who was recognised, and how they differed beforehand
 
 # %%
-effects.balance_table(data, panel, 2017)
+estimates.balance_table(data, panel, 2017)
 
 # %% [markdown]
 # ## Naive, two-way fixed effects and Callaway–Sant'Anna side by side
 
 # %%
-naive = effects.naive_comparison(data)
-tw = effects.twfe(data)
-cs = effects.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates, p.anticipation,
+naive = did.naive_comparison(data)
+tw = did.twfe(data)
+cs = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates, p.anticipation,
                                bootstrap=p.n_boot > 0, biters=max(p.n_boot, 99))
 simple = cs.aggregate("simple")
-cs_plain = effects.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, None, p.anticipation)
+cs_plain = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, None, p.anticipation)
 plain = cs_plain.aggregate("simple")
 rows = [
     {"estimator": "naive comparison", "estimate": naive, "se": np.nan},
@@ -84,7 +88,7 @@ rows = [
     {"estimator": "Callaway–Sant'Anna unconditional (simple)", "estimate": plain.overall_att, "se": plain.overall_se},
     {"estimator": "Callaway–Sant'Anna (simple)", "estimate": simple.overall_att, "se": simple.overall_se},
 ]
-truth = effects.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year) if firms.simulated else None
+truth = estimates.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year) if firms.simulated else None
 if truth is not None:
     rows.append({"estimator": "true effect (SIMULATED)", "estimate": truth["simple"], "se": np.nan})
 comparison = pd.DataFrame(rows)
@@ -97,17 +101,17 @@ comparison
 
 # %%
 dynamic = cs.aggregate("dynamic")
-sa = effects.sun_abraham(data)
+sa = did.sun_abraham(data)
 bands = "uniform 95% band (multiplier bootstrap)" if p.n_boot > 0 else "pointwise 95% interval"
-fig = plots.event_study(dynamic.table, sa, tw.event_study, truth["dynamic"] if truth else None, firms.label,
+fig = figures.event_study(dynamic.table, sa, tw.event_study, truth["dynamic"] if truth else None, firms.label,
                         p.outcome, bands)
-display(fig, Markdown(f"*{fig._kip_caption}*"))
+display(fig, HTML(f"<p><em>{fig._kip_caption}</em></p>"))
 
 # %% [markdown]
 # ## Pre-trend test
 
 # %%
-pretrend = effects.pretrend_test(cs)
+pretrend = did.pretrend_test(cs)
 pd.DataFrame([pretrend])
 
 # %% [markdown]
@@ -119,29 +123,18 @@ if firms.simulated:
     tt = firms.truth.att_truth
     tt = tt[(tt["outcome"] == p.outcome) & (tt["time"] >= tt["group"]) & (tt["time"] <= p.memo_year)]
     by_group["true (SIMULATED)"] = by_group["cohort"].map(tt.groupby("group")["att"].mean())
-display(by_group, effects.heterogeneity(data, "sector", p.control_group),
-        effects.heterogeneity(data, "ownership", p.control_group))
+display(by_group, estimates.heterogeneity(data, "sector", p.control_group),
+        estimates.heterogeneity(data, "ownership", p.control_group))
 
 # %% [markdown]
-# ## Reading
+# ## The section as the memo shows it
 
 # %%
-reading = narrative.effects_reading(comparison, pretrend, firms.label, p.outcome, p.control_group, p.covariates)
-display(Markdown("\n\n".join(reading)))
-_ = results.publish(
-    p.results_path,
-    "02_programme_effects",
-    {
-        "headline": {"att": simple.overall_att, "se": simple.overall_se, "naive": naive, "twfe": tw.att,
-                     "true_att": truth["simple"] if truth else None, "pretrend_p": pretrend["event_time_p"],
-                     "firms": int(data["id"].nunique())},
-        "reading": reading,
-        "params": {"data_source": p.data_source, "outcome": p.outcome, "control_group": p.control_group,
-                   "covariates": list(p.covariates), "anticipation": p.anticipation, "memo_year": p.memo_year,
-                   "n_boot": p.n_boot},
-        "simulated": firms.simulated,
-        "tables": {f"Estimators compared ({firms.label})": comparison.round(4).to_dict("records"),
-                   f"Effect by cohort ({firms.label})": by_group.round(4).to_dict("records")},
-    },
-    figures={"event_study": fig},
-)
+result = section.build_section(
+    comparison, by_group, pretrend, fig, firms.label, firms.simulated, p.outcome, p.control_group, p.covariates,
+    params={"data_source": p.data_source, "outcome": p.outcome, "control_group": p.control_group,
+            "covariates": list(p.covariates), "anticipation": p.anticipation, "memo_year": p.memo_year,
+            "n_boot": p.n_boot},
+    raw_sha256=provenance.raw_checksums())
+display(HTML(section_html(result)))
+_ = result.publish(p.results_path)

@@ -32,7 +32,7 @@
 # %% tags=["parameters"]
 as_of_year: int = 2025  # forecast made with data about years up to this one
 target_year: int = 2025  # last year forecast; targets due up to it get probabilities
-scenario: str = "baseline"  # one of kip_analysis.scenarios.NAMES
+scenario: str = "baseline"  # one of kip_analysis.analyses.targets.scenarios.NAMES
 n_draws: int = 2000  # Monte Carlo draws
 source_preference: str = "low"  # which figure to use when sources disagree: low, high, latest, earliest
 results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
@@ -43,20 +43,26 @@ import dataclasses
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kip_analysis import land, narrative, plots, processed, results, scenarios, shares, targets, tracker
-from kip_analysis.panel import load_firm_panel
-from kip_analysis.params import validate_targets
-from kip_analysis.sources import load_table
+from kip_analysis.analyses.facts import tracker
+from kip_analysis.analyses.facts.section import targets_table
+from kip_analysis.analyses.land import relocation
+from kip_analysis.analyses.targets import forecast, scenarios, section, shares
+from kip_analysis.analyses.targets.params import validate
+from kip_analysis.data import processed
+from kip_analysis.data.firm_panel import load_firm_panel
+from kip_analysis.data.raw import load_table
+from kip_analysis.report import figures
+from kip_analysis.report.memo import section_html
 
-p = validate_targets(as_of_year, target_year, scenario, n_draws, source_preference, results_path)
+p = validate(as_of_year, target_year, scenario, n_draws, source_preference, results_path)
 levers = scenarios.levers(p.scenario)
-tables = processed.build_all()
+tables = processed.load_all()
 facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
 iip = load_table("gso_iip_by_province")
 uses_simulated = p.scenario in scenarios.FROM_LAND_MODULE
 if uses_simulated:  # exit rate from the relocation hazard (04_land_relocation), estimated on the SIMULATED panel
-    hazard = land.relocation_hazard(load_firm_panel().data, land.DEFAULT_LEASE_RATIO)
-    levers = dataclasses.replace(levers, exit_rate=land.kip_exit_rate(hazard, min(p.as_of_year, 2025)))
+    hazard = relocation.relocation_hazard(load_firm_panel().data)
+    levers = dataclasses.replace(levers, exit_rate=relocation.kip_exit_rate(hazard, p.as_of_year))
     display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
                  f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
 assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)
@@ -74,7 +80,7 @@ by_preference = pd.DataFrame({
     pref: tracker.track_targets(target_table, tables["programme_timeline"], p.as_of_year, pref)
     .set_index("target_id")["status"] for pref in ("low", "high", "latest", "earliest")
 })
-narrative.targets_table(track).set_index("target").join(by_preference.add_prefix("status if "))
+targets_table(track).set_index("target").join(by_preference.add_prefix("status if "))
 
 # %% [markdown]
 # ## Building the shares: numerators, denominators and every assumption
@@ -90,7 +96,7 @@ values
 pd.DataFrame({"assumption": list(assumptions.describe()), "value": list(assumptions.describe().values())})
 
 # %%
-growth = shares.iip_growth(facts, iip, assumptions, range(2012, 2026))
+growth = shares.iip_growth(facts, iip, assumptions, range(2012, p.as_of_year + 1))
 exports_city = shares.city_exports(facts, assumptions)
 display(growth, exports_city)
 
@@ -108,13 +114,14 @@ computed
 # ## Forecast: fan charts and probabilities
 
 # %%
-fc = targets.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers,
+fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers,
                              p.n_draws, assumptions=assumptions)
 display(Markdown("\n".join(f"- {note}" for note in fc.notes)))
 display(fc.growth_model.table)
-fig_output = plots.share_fan(fc.fan("output"), computed, target_table, "output", p.as_of_year, p.scenario)
-fig_export = plots.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
-display(fig_output, Markdown(f"*{fig_output._kip_caption}*"), fig_export, Markdown(f"*{fig_export._kip_caption}*"))
+fig_output = figures.share_fan(fc.fan("output"), computed, target_table, "output", p.as_of_year, p.scenario)
+fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
+display(fig_output, HTML(f"<p><em>{fig_output._kip_caption}</em></p>"), fig_export,
+        HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
 
 # %%
 fc.probabilities
@@ -123,29 +130,18 @@ fc.probabilities
 # ## Backtest: a forecast made with data to 2018
 
 # %%
-bt = targets.backtest(facts, rounds, target_table, iip, levers, n_draws=p.n_draws)
+bt = forecast.backtest(facts, rounds, target_table, iip, levers, n_draws=p.n_draws)
 bt
 
 # %% [markdown]
-# ## Reading
+# ## The section as the memo shows it
 
 # %%
-reading = narrative.targets_reading(fc.probabilities, computed, bt, p.as_of_year, p.scenario)
-display(Markdown("\n\n".join(reading)))
-_ = results.publish(
-    p.results_path,
-    "03_targets",
-    {
-        "headline": {"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario,
-                     "probabilities": fc.probabilities.to_dict("records")},
-        "reading": reading,
-        "params": {"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario,
-                   "n_draws": p.n_draws, "source_preference": p.source_preference},
-        "assumptions": assumptions.describe(),
-        "raw_sha256": tables["programme_timeline"].attrs.get("raw_sha256", {}),
-        "simulated": uses_simulated,
-        "tables": {"Target probabilities": narrative.probability_table(fc.probabilities).to_dict("records"),
-                   "Backtest (forecast made with data to 2018)": narrative.backtest_table(bt).to_dict("records")},
-    },
-    figures={"output_share_fan": fig_output, "export_share_fan": fig_export},
-)
+result = section.build_section(
+    fc.probabilities, computed, bt, {"output_share_fan": fig_output, "export_share_fan": fig_export}, p.as_of_year,
+    p.scenario, uses_simulated, assumptions.describe(),
+    params={"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario, "n_draws": p.n_draws,
+            "source_preference": p.source_preference},
+    raw_sha256=tables["programme_timeline"].attrs["raw_sha256"])
+display(HTML(section_html(result)))
+_ = result.publish(p.results_path)

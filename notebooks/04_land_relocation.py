@@ -39,14 +39,21 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kip_analysis import land, narrative, plots, processed, results, shares
-from kip_analysis.panel import load_firm_panel
-from kip_analysis.params import validate_land
-from kip_analysis.sources import load_table
+from kip_analysis.analyses.land import fdi as fdi_model
+from kip_analysis.analyses.land import leases, relocation, section
+from kip_analysis.analyses.land.params import validate
+from kip_analysis.analyses.targets import shares
+from kip_analysis.data import geography, processed, provenance
+from kip_analysis.data.facts import vnd_per_usd
+from kip_analysis.data.firm_panel import load_firm_panel
+from kip_analysis.data.raw import load_table
+from kip_analysis.report import figures
+from kip_analysis.report.memo import section_html
 
-p = validate_land(data_source, lease_ratio, subsidy_share, memo_year, n_draws, results_path)
-tables = processed.build_all()
+p = validate(data_source, lease_ratio, subsidy_share, memo_year, n_draws, results_path)
+tables = processed.load_all()
 facts = tables["facts"]
+pci = load_table("pci_subindices")
 firms = load_firm_panel(p.data_source)
 if firms.simulated:
     display(HTML('<p class="kip-simulated">SIMULATED firm panel: firm-level estimates below are checks of the '
@@ -56,10 +63,10 @@ if firms.simulated:
 # ## How much dearer is Hanoi? It depends on the consultant and the year
 
 # %%
-rents = land.rents_table(facts)
-ratios = land.lease_ratios(rents, facts)
-fig_rents = plots.lease_ratios(ratios, p.lease_ratio)
-display(fig_rents, Markdown(f"*{fig_rents._kip_caption}*"))
+rents = geography.rents_table(facts)
+ratios = leases.lease_ratios(rents, facts)
+fig_rents = figures.lease_ratios(ratios, p.lease_ratio)
+display(fig_rents, HTML(f"<p><em>{fig_rents._kip_caption}</em></p>"))
 ratios
 
 # %% [markdown]
@@ -72,7 +79,7 @@ ratios
 # about KIP firms (mostly large domestic firms already in Hanoi), lease prices or relocation.
 
 # %%
-fdi = land.fdi_location(load_table("gso_fdi_by_province"), load_table("pci_subindices"),
+fdi = fdi_model.fdi_location(load_table("gso_fdi_by_province"), pci,
                         load_table("province_codes"))
 display(Markdown(f"{fdi.zero_filled} provinces with no listed 2016 projects (absent or '..' in GSO) are "
                  "counted as zero projects."))
@@ -89,7 +96,8 @@ fdi.coefficients
 # errors clustered by firm.
 
 # %%
-choice = land.location_choice(firms.data, p.lease_ratio)
+neighbours = geography.neighbour_attributes(pci, geography.neighbour_rents(rents))
+choice = relocation.location_choice(firms.data, neighbours, geography.hanoi_land_access(pci), p.lease_ratio)
 for note in choice.coefficients.attrs["dropped"]:
     display(Markdown(f"*Dropped:* {note}"))
 truth = firms.truth.params if firms.simulated else None
@@ -108,13 +116,13 @@ choice_table
 # where relocating firms go (conditional logit among the neighbours).
 
 # %%
-hazard = land.relocation_hazard(firms.data, p.lease_ratio)
+hazard = relocation.relocation_hazard(firms.data, p.lease_ratio)
 for note in hazard.coefficients.attrs["dropped"]:
     display(Markdown(f"*Dropped:* {note}"))
 hazard.coefficients
 
 # %%
-choice_coefs, _, _ = land.destination_choice(firms.data, firms.truth.neighbours if firms.simulated else None)
+choice_coefs, _, _ = relocation.destination_choice(firms.data, neighbours)
 if truth is not None:
     choice_coefs["true value (SIMULATED)"] = choice_coefs["term"].map({
         "lease_x_land": truth.choice_lease, "lease_index": 0.0, "land_access": truth.choice_land_access})
@@ -127,7 +135,7 @@ choice_coefs
 # Hanoi firms at risk in the memo year, by sector (land-hungry sectors respond most).
 
 # %%
-elastic = land.elasticities(hazard, p.memo_year)
+elastic = relocation.elasticities(hazard, p.memo_year)
 elastic
 
 # %% [markdown]
@@ -143,13 +151,13 @@ elastic
 computed = shares.shares(facts, tables["recognition_rounds"], load_table("gso_iip_by_province")).set_index("year")
 year = p.memo_year
 grid = np.round(np.linspace(0, 1, 11), 2)
-cf = land.subsidy_counterfactual(hazard, p.lease_ratio, grid, year, computed.loc[year, "production_value_vnd_bn"],
+cf = relocation.subsidy_counterfactual(hazard, p.lease_ratio, grid, year, computed.loc[year, "production_value_vnd_bn"],
                                  computed.loc[year, "city_exports_usd_m"], p.n_draws)
-fig_cf = plots.subsidy_curve(cf, firms.label)
-display(fig_cf, Markdown(f"*{fig_cf._kip_caption}*"))
+fig_cf = figures.subsidy_curve(cf, firms.label)
+display(fig_cf, HTML(f"<p><em>{fig_cf._kip_caption}</em></p>"))
 chosen = cf[np.isclose(cf["subsidy_share"], p.subsidy_share)]
 if chosen.empty:
-    chosen = land.subsidy_counterfactual(hazard, p.lease_ratio, np.array([p.subsidy_share]), year,
+    chosen = relocation.subsidy_counterfactual(hazard, p.lease_ratio, np.array([p.subsidy_share]), year,
                                          computed.loc[year, "production_value_vnd_bn"],
                                          computed.loc[year, "city_exports_usd_m"], p.n_draws)
 chosen.pivot_table(index="quantity", values=["q05", "median", "q95"])
@@ -159,51 +167,30 @@ chosen.pivot_table(index="quantity", values=["q05", "median", "q95"])
 
 # %%
 at_risk = hazard.data[hazard.data["year"] == year]
+fx, fx_source = vnd_per_usd(facts)
 neighbour_rent = float(rents[(rents["consultant"] == "Savills") & (rents["province"] == "Northern Vietnam average")]
                        ["midpoint"].iloc[0])
 cost = pd.DataFrame([{
     "subsidy_share": s,
-    "yearly_cost_vnd_bn": land.subsidy_cost(at_risk, s, p.lease_ratio, neighbour_rent),
+    "yearly_cost_vnd_bn": relocation.subsidy_cost(at_risk, s, p.lease_ratio, neighbour_rent, fx),
     "kip_revenue_kept_vnd_bn": float(cf[(cf["subsidy_share"] == s) & (cf["quantity"] == "kip_revenue_kept_vnd_bn")]
                                      ["median"].iloc[0]),
 } for s in grid])
 cost["revenue_kept_per_vnd_of_subsidy"] = cost["kip_revenue_kept_vnd_bn"] / cost["yearly_cost_vnd_bn"]
 display(Markdown(f"Cost: the subsidised share of the rent gap on the land of every Hanoi firm at risk in {year}, "
                  f"with the northern average rent {neighbour_rent:g} USD/m² per lease term (Savills 2021) "
-                 "annualised over a 50-year lease term (assumption)."))
+                 f"annualised over a 50-year lease term (assumption), at {fx:,.0f} VND per USD ({fx_source})."))
 cost
 
 # %% [markdown]
-# ## Reading
+# ## The section as the memo shows it
 
 # %%
-reading = narrative.land_reading(ratios, fdi, choice, elastic, chosen, p.lease_ratio, p.subsidy_share,
-                                 firms.label)
-display(Markdown("\n\n".join(reading)))
-_ = results.publish(
-    p.results_path,
-    "04_land_relocation",
-    {
-        "headline": {
-            "lease_ratio": p.lease_ratio, "subsidy_share": p.subsidy_share, "memo_year": p.memo_year,
-            "fdi_land_access_coef": float(fdi.fit.params["land_access"]),
-            "fdi_land_access_se": float(fdi.fit.bse["land_access"]),
-            "hanoi_fdi_share": fdi.hanoi_share, "hanoi_fdi_share_plus_one": fdi.hanoi_share_plus_one,
-            "hazard_lease_coef": hazard.beta_lease,
-            "choice_lease_coef": float(choice.coefficients.set_index("term").loc["lease_x_land", "coef"]),
-            "choice_lease_se": float(choice.coefficients.set_index("term").loc["lease_x_land", "se"]),
-        },
-        "reading": reading,
-        "params": {"data_source": p.data_source, "lease_ratio": p.lease_ratio, "subsidy_share": p.subsidy_share,
-                   "memo_year": p.memo_year, "n_draws": p.n_draws},
-        "simulated": firms.simulated,
-        "tables": {"Hanoi / neighbour lease ratios by consultant": ratios.round(2).to_dict("records"),
-                   "2016 FDI location (real data, Poisson = conditional logit)":
-                       fdi.coefficients.round(4).to_dict("records"),
-                   f"Location choice over Hanoi and neighbours ({firms.label})":
-                       choice_table.round(4).to_dict("records"),
-                   f"Subsidy of {p.subsidy_share:g} of the gap ({firms.label})":
-                       chosen.round(3).to_dict("records")},
-    },
-    figures={"lease_ratios": fig_rents, "subsidy_curve": fig_cf},
-)
+result = section.build_section(
+    ratios, fdi, choice_table, choice, elastic, chosen, {"lease_ratios": fig_rents, "subsidy_curve": fig_cf},
+    firms.label, firms.simulated,
+    params={"data_source": p.data_source, "lease_ratio": p.lease_ratio, "subsidy_share": p.subsidy_share,
+            "memo_year": p.memo_year, "n_draws": p.n_draws},
+    raw_sha256=provenance.raw_checksums())
+display(HTML(section_html(result)))
+_ = result.publish(p.results_path)

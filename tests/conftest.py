@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 
 from kip_analysis import config
+from kip_analysis.data import catalog
 
 
 @pytest.fixture(scope="session")
 def facts_text() -> str:
-    return config.FACTS_FILE.read_text(encoding="utf-8")
+    return catalog.get("programme_facts").path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def web_text() -> str:
-    return config.WEB_FILE.read_text(encoding="utf-8")
+    return catalog.get("web_figures").path.read_text(encoding="utf-8")
 
 
 @pytest.fixture

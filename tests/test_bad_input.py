@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from kip_analysis import config
+from kip_analysis.data import catalog
+from kip_analysis.data.facts import web_facts
+from kip_analysis.data.raw import load_table
 from kip_analysis.errors import DataValidationError
-from kip_analysis.facts import web_facts
-from kip_analysis.sources import load_table
 
 
 def _rows(path) -> tuple[list[str], list[dict]]:
@@ -29,7 +29,7 @@ def _to_text(fields: list[str], rows: list[dict]) -> str:
 
 def _facts_with(change, n: int = 5) -> str:
     """The first ``n`` real fact rows with ``change(fields, rows)`` applied."""
-    fields, rows = _rows(config.FACTS_FILE)
+    fields, rows = _rows(catalog.get("programme_facts").path)
     rows = rows[:n]
     fields = change(fields, rows) or fields
     return _to_text(fields, rows)
@@ -109,7 +109,7 @@ def test_empty_file(write_csv):
 
 
 def test_header_only(write_csv):
-    header = config.FACTS_FILE.read_text(encoding="utf-8").splitlines()[0] + "\n"
+    header = catalog.get("programme_facts").path.read_text(encoding="utf-8").splitlines()[0] + "\n"
     _expect(write_csv, header, "programme_facts", "no data rows")
 
 
@@ -126,7 +126,7 @@ def test_malformed_row(write_csv):
 
 
 def _web_with(change) -> str:
-    fields, rows = _rows(config.WEB_FILE)
+    fields, rows = _rows(catalog.get("web_figures").path)
     change(fields, rows)
     return _to_text(fields, rows)
 
@@ -151,7 +151,7 @@ def test_web_range_pair_missing_one_end(write_csv):
 
 
 def test_pci_year_out_of_range_and_fractional(write_csv):
-    fields, rows = _rows(config.PCI_FILE)
+    fields, rows = _rows(catalog.get("pci_subindices").path)
     rows = rows[:4]
     rows[2]["year"] = "2030"
     _expect(write_csv, _to_text(fields, rows), "pci_subindices", "line 4", "column 'year'", "2005-2016")
@@ -160,14 +160,14 @@ def test_pci_year_out_of_range_and_fractional(write_csv):
 
 
 def test_province_code_without_leading_zero(write_csv):
-    fields, rows = _rows(config.PROVINCE_FILE)
+    fields, rows = _rows(catalog.get("province_codes").path)
     rows = rows[:3]
     rows[0]["gso_code"] = "1"
     _expect(write_csv, _to_text(fields, rows), "province_codes", "line 2", "column 'gso_code'", "leading zero")
 
 
 def test_fdi_negative_project_count(write_csv):
-    fields, rows = _rows(config.FDI_FILE)
+    fields, rows = _rows(catalog.get("gso_fdi_by_province").path)
     rows = rows[:4]
     rows[1]["projects"] = "-4"
     _expect(write_csv, _to_text(fields, rows), "gso_fdi_by_province", "line 3", "column 'projects'",
@@ -175,7 +175,7 @@ def test_fdi_negative_project_count(write_csv):
 
 
 def test_nothing_is_dropped_from_the_real_tables():
-    for name, path in config.RAW_TABLES.items():
+    for name, path in catalog.paths().items():
         with open(path, encoding="utf-8", newline="") as handle:
             n_rows = sum(1 for _ in csv.DictReader(handle))
         assert len(load_table(name)) == n_rows, name

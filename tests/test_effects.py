@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kip_analysis import effects
+from kip_analysis.analyses.effects import estimates
+from kip_analysis.analyses.effects.params import validate as validate_effects
+from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.errors import ParameterError
-from kip_analysis.panel import load_firm_panel
-from kip_analysis.params import validate_effects
+from kip_analysis.estimators import did as effects
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "did_mpdta.json").read_text())
 
@@ -99,10 +100,10 @@ def test_cs_exact_and_twfe_fails_with_growing_effects():
 
 def test_naive_comparison_is_biased_on_the_simulated_panel():
     firms = load_firm_panel()
-    d = effects.prepare_panel(firms.data)
+    d = estimates.prepare_panel(firms.data)
     assert d.attrs["excluded_firms"] > 0 and d["id"].nunique() + d.attrs["excluded_firms"] == firms.data[
         "firm_id"].nunique()
-    truth = effects.true_aggregates(firms.truth.att_truth, d, "log_revenue", 2025)["simple"]
+    truth = estimates.true_aggregates(firms.truth.att_truth, d, "log_revenue", 2025)["simple"]
     assert effects.naive_comparison(d) > 10 * truth
     cs = effects.callaway_santanna(d, "y", "year", "id", "gname", "notyettreated", ["size_2010", "fdi"])
     simple = cs.aggregate("simple")
@@ -118,8 +119,8 @@ def test_naive_comparison_is_biased_on_the_simulated_panel():
         ({"outcome": "profit"}, "expected one of log_revenue"),
         ({"control_group": "everyone"}, "expected one of notyettreated, nevertreated"),
         ({"covariates": "size_2010 + wages"}, "not allowed"),
-        ({"anticipation": -1}, "expected 0-3"),
-        ({"n_boot": 5}, "expected 0"),
+        ({"anticipation": -1}, "expected an integer 0-3"),
+        ({"n_boot": 5}, "expected an integer 99-9999 or 0"),
     ],
 )
 def test_effects_params_refused(kwargs, message):

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kip_analysis import effects, fastdid
+from kip_analysis.analyses.effects import estimates
+from kip_analysis.data.simulated_panel import simulate_panel
 from kip_analysis.errors import ParameterError
-from kip_analysis.panel import simulate_panel
+from kip_analysis.estimators import did as effects
+from kip_analysis.estimators import fastdid
 
 
 def _mpdta() -> tuple[pd.DataFrame, tuple[str, str, str, str]]:
@@ -22,7 +24,7 @@ def _mpdta() -> tuple[pd.DataFrame, tuple[str, str, str, str]]:
 
 
 def _simulated() -> tuple[pd.DataFrame, tuple[str, str, str, str]]:
-    return effects.prepare_panel(simulate_panel(n_firms=2500, seed=3).panel), ("y", "year", "id", "gname")
+    return estimates.prepare_panel(simulate_panel(n_firms=2500, seed=3).panel), ("y", "year", "id", "gname")
 
 
 @pytest.mark.parametrize("make", [_mpdta, _simulated], ids=["mpdta", "simulated"])

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import html
 import re
 import shutil
 
 import nbformat
 import pytest
 
-from kip_analysis import config, memos
+from kip_analysis import config
+from kip_analysis.batch import execute, index, jobs
+from kip_analysis.report.memo import SUMMARY_PARTS
+from kip_analysis.report.section import read as read_section
 
 pytestmark = pytest.mark.notebook
 
@@ -17,38 +20,41 @@ pytestmark = pytest.mark.notebook
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    first = memos.run_batch([2019], ["baseline"], out, n_jobs=1, force=False)
-    second = memos.run_batch([2019], ["baseline"], out, n_jobs=1, force=False)
+    first = execute.run_batch([2019], ["baseline"], out, n_jobs=1, force=False)
+    second = execute.run_batch([2019], ["baseline"], out, n_jobs=1, force=False)
     return out, first, second
 
 
 def test_batch_builds_memo_notebook_pages_and_index(built):
     out, first, _ = built
-    analysis, memo = memos.notebooks()
+    analysis, memo = jobs.notebooks()
     assert {(o.notebook, o.status) for o in first} == {(p.stem, "built") for p in [*analysis, memo]}
     folder = out / "2019" / "baseline"
     for path in ("memo.html", "01_programme_facts.html", "executed/01_programme_facts.ipynb",
                  "executed/00_annual_memo.ipynb", "results/01_programme_facts.json"):
         assert (folder / path).exists(), path
-    index = (out / "index.html").read_text()
-    assert 'href="2019/baseline/memo.html"' in index and "91 products / 58 firms" in index
+    page = (out / "index.html").read_text()
+    assert 'href="2019/baseline/memo.html"' in page and "91 product-recognitions, 58 firm-recognitions" in page
+    assert "first memo in the series" in page
 
 
 def test_memo_sentences_carry_the_published_numbers(built):
     out, _, _ = built
     folder = out / "2019" / "baseline"
-    result = json.loads((folder / "results" / "01_programme_facts.json").read_text())
-    memo = (folder / "memo.html").read_text()
+    result = read_section(folder / "results" / "01_programme_facts.json")
+    memo = html.unescape((folder / "memo.html").read_text())
     assert "Executive summary" in memo and "Provenance" in memo and "Caveats" in memo
-    assert result["reading"][0] in memo
-    h = result["headline"]
-    assert f"{h['products_cumulative']} products of {h['firms_cumulative']} firms" in memo
+    assert result.findings[0] in memo
+    for part in SUMMARY_PARTS:
+        assert part in memo
+    assert "<title>Hanoi Key Industrial Products: policy memo 2019 (baseline)</title>" in memo
 
 
 def test_memo_html_is_offline_and_code_free(built):
     out, _, _ = built
     memo = (out / "2019" / "baseline" / "memo.html").read_text()
     assert not re.search(r"<script[^>]+src=", memo)
+    assert "Kernel is running over TCP" not in memo
     assert not re.search(r"<link[^>]+href=\"https?:", memo)
     assert "import kip_analysis" not in memo and "memo_text.executive_summary" not in memo
     assert memo.count("data:image/png;base64,") >= 1
@@ -60,9 +66,9 @@ def test_second_run_is_cached(built):
 
 
 def test_index_escapes_text_from_data(tmp_path):
-    bad = memos.Outcome("2020/baseline/01_x", "01_x", 2020, "baseline", "failed", cell=3,
+    bad = jobs.Outcome("2020/baseline/01_x", "01_x", 2020, "baseline", "failed", cell=3,
                         error="<script>alert(1)</script>")
-    page = memos.write_index(tmp_path, [bad]).read_text()
+    page = index.write_index(tmp_path, [bad]).read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "at cell [3]" in page
 
@@ -85,13 +91,13 @@ def test_failing_notebook_is_isolated(tmp_path):
         shutil.copy(config.NOTEBOOKS / f"{name}.ipynb", source)
     nbformat.write(_broken_notebook(None), source / "05_broken.ipynb")
     out = tmp_path / "reports"
-    ok = memos.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
+    ok = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
     assert all(o.status == "built" for o in ok)
     memo_2020 = out / "2020" / "baseline" / "memo.html"
     before = memo_2020.read_bytes()
 
     nbformat.write(_broken_notebook(2020), source / "05_broken.ipynb")
-    outcomes = memos.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
+    outcomes = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
     status = {o.label: o for o in outcomes}
     failed = status["2020/baseline/05_broken"]
     # cell [3] in the executed copy: papermill inserts the injected-parameters cell
@@ -102,8 +108,8 @@ def test_failing_notebook_is_isolated(tmp_path):
     assert memo_2020.read_bytes() == before
     assert (out / "2020" / "baseline" / "executed" / "05_broken.failed.ipynb").exists()
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.partial"))
-    index = (out / "index.html").read_text()
-    assert "05_broken: failed at cell [3] (<code>if as_of_year == 2020:</code>)" in index
-    assert "deliberate failure" in index
+    page = (out / "index.html").read_text()
+    assert "05_broken: failed at cell [3] (<code>if as_of_year == 2020:</code>)" in page
+    assert "deliberate failure" in page
     assert ("FAILED 2020/baseline/05_broken at cell [3] (if as_of_year == 2020:): RuntimeError: deliberate failure"
-            in memos.summary(outcomes))
+            in index.summary(outcomes))

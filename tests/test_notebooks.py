@@ -3,13 +3,14 @@ its published results hold the values the package computes."""
 
 from __future__ import annotations
 
-import json
-
 import nbformat
 import papermill
 import pytest
 
-from kip_analysis import config, memo_text, memos
+from kip_analysis import config
+from kip_analysis.batch import execute
+from kip_analysis.report import memo
+from kip_analysis.report.section import read
 
 pytestmark = pytest.mark.notebook
 
@@ -18,7 +19,7 @@ def _execute(tmp_path, notebook: str, parameters: dict) -> None:
     """Run a notebook headless under papermill with the workbook's kernel."""
     papermill.execute_notebook(
         str(config.NOTEBOOKS / f"{notebook}.ipynb"), str(tmp_path / f"{notebook}.ipynb"), parameters=parameters,
-        kernel_name=memos._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
+        kernel_name=execute._kernel_name(), cwd=str(config.NOTEBOOKS), progress_bar=False,
     )
 
 
@@ -40,15 +41,16 @@ def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
     out = tmp_path / "01.json"
     _execute(tmp_path, "01_programme_facts",
              {"as_of_year": 2020, "source_preference": "low", "results_path": str(out)})
-    r = json.loads(out.read_text())
-    h = r["headline"]
-    assert (h["products_cumulative"], h["firms_cumulative"], h["rounds"]) == (117, 77, 3)
-    assert h["reported_totals_match"] and h["targets_met"] == 1  # more than 80 products by 2020
-    assert "117 products of 77 firms in 3 rounds" in r["reading"][0]
-    assert r["figures"][0]["name"] == "programme_timeline" and len(r["figures"][0]["png_base64"]) > 1000
-    assert r["simulated"] is False
-    summary = memo_text.executive_summary({"01_programme_facts": r})
-    assert summary[0] == r["reading"][0]
+    r = read(out)
+    headlines = {h.key: h for h in r.headlines}
+    assert headlines["recognitions"].value == 117
+    assert "117 product-recognitions and 77 firm-recognitions in 3 rounds" in r.findings[0]
+    assert r.exhibits[0].name == "programme_timeline" and len(r.exhibits[0].png_base64) > 1000
+    assert r.simulated is False and not r.method_checks
+    assert r.raw_sha256 and r.params == {"as_of_year": 2020, "source_preference": "low"}
+    parts = memo.summary_parts([r])
+    assert parts[memo.SUMMARY_PARTS[0]][0] == f"{r.title} — {r.findings[0]}"
+    assert any("official KIP share" in c.would_settle for c in r.cannot_say)
 
 
 def test_memo_notebook_refuses_a_bad_year(tmp_path):
@@ -60,15 +62,13 @@ def test_targets_notebook_publishes_probabilities(tmp_path):
     out = tmp_path / "03.json"
     _execute(tmp_path, "03_targets",
              {"as_of_year": 2022, "target_year": 2025, "n_draws": 300, "results_path": str(out)})
-    r = json.loads(out.read_text())
-    probs = {p["target_id"]: p for p in r["headline"]["probabilities"]}
-    assert set(probs) == {"w035", "d008", "w033+w034", "d007"}
-    for p in probs.values():
-        assert 0 <= p["p_in_range"] <= p["p_reach_low"] <= 1 and p["q10"] <= p["median"] <= p["q90"]
-    assert any(s.startswith("The 2025 target for the KIP share of city exports") for s in r["reading"])
-    assert {f["name"] for f in r["figures"]} == {"output_share_fan", "export_share_fan"}
-    summary = memo_text.executive_summary({"03_targets": r})
-    assert any("P = " in s for s in summary)
+    r = read(out)
+    table = next(t for t in r.tables if t.title.startswith("Target probabilities"))
+    assert set(table.frame["what"]) == {"KIP share of city exports"}  # output share flagged: withheld
+    assert any(c.question == "Will the output-share targets be met?" for c in r.cannot_say)
+    assert not any("output share" in f.lower() and "P = " in f for f in r.findings)
+    assert any(s.startswith("The 2025 target for the KIP share of city exports") for s in r.findings)
+    assert {e.name for e in r.exhibits} == {"export_share_fan"}
 
 
 def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
@@ -79,12 +79,13 @@ def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
 def test_land_notebook_publishes_labelled_results(tmp_path):
     out = tmp_path / "04.json"
     _execute(tmp_path, "04_land_relocation", {"n_draws": 100, "subsidy_share": 0.3, "results_path": str(out)})
-    r = json.loads(out.read_text())
-    assert r["simulated"] is True and "SIMULATED" in r["reading"][2] and "SIMULATED" in r["reading"][3]
-    assert r["headline"]["fdi_land_access_se"] > 0 and r["headline"]["subsidy_share"] == 0.3
-    assert "30%" in r["reading"][3]
-    caveat = memo_text.caveats({"04_land_relocation": r})[0]
-    assert caveat.startswith("SIMULATED")
+    r = read(out)
+    assert r.simulated is True and all("SIMULATED" in m for m in r.method_checks)
+    assert not any("SIMULATED" in f for f in r.findings) and len(r.findings) == 2
+    assert "30%" in r.method_checks[1]
+    assert {h.key: h.value for h in r.headlines}["lease_ratio"] == 1.75
+    assert [t.simulated for t in r.tables] == [False, False, True, True]
+    assert memo.caveats([r])[0].startswith("SIMULATED")
 
 
 def test_land_notebook_refuses_bad_parameters(tmp_path):
@@ -106,8 +107,11 @@ def test_every_parameter_is_typed_for_papermill():
 def test_effects_notebook_publishes_simulated_results(tmp_path):
     out = tmp_path / "02.json"
     _execute(tmp_path, "02_programme_effects", {"n_boot": 0, "memo_year": 2022, "results_path": str(out)})
-    r = json.loads(out.read_text())
-    h = r["headline"]
-    assert r["simulated"] is True and r["reading"][0].startswith("SIMULATED")
-    assert abs(h["att"] - h["true_att"]) < 3 * h["se"] and h["naive"] > 1
-    assert any("SIMULATED" in caption for caption in r["tables"])
+    r = read(out)
+    assert r.simulated is True and not r.findings and r.method_checks[0].startswith("SIMULATED")
+    comparison = r.tables[0].frame.set_index("estimator")
+    att, se = comparison.loc["Callaway–Sant'Anna (simple)", ["estimate", "se"]]
+    truth = comparison.loc["true effect (SIMULATED)", "estimate"]
+    assert abs(att - truth) < 3 * se and comparison.loc["naive comparison", "estimate"] > 1
+    assert all("SIMULATED" in t.title for t in r.tables)
+    assert r.cannot_say and "census" in r.cannot_say[0].would_settle

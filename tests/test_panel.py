@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kip_analysis.data.firm_panel import FIRM_PANEL, load_firm_panel
+from kip_analysis.data.simulated_panel import ROUND_FIRMS, simulate_panel
 from kip_analysis.errors import DataValidationError
-from kip_analysis.panel import FIRM_PANEL, ROUND_FIRMS, load_firm_panel, simulate_panel
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from kip_analysis import processed, provenance
-from kip_analysis.facts import all_facts
-from kip_analysis.periods import parse_period
-from kip_analysis.units import to_canonical
+from kip_analysis.data import processed, provenance
+from kip_analysis.data.facts import all_facts
+from kip_analysis.data.periods import parse_period
+from kip_analysis.data.units import to_canonical
 
 
 @pytest.fixture(scope="module")

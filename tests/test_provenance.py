@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from kip_analysis import config, provenance
+from kip_analysis import config
+from kip_analysis.data import catalog, provenance
 
 
-@pytest.mark.parametrize("name", sorted(config.RAW_TABLES))
+@pytest.mark.parametrize("name", sorted(catalog.paths()))
 def test_sidecar_complete_and_matches(name):
-    path = config.RAW_TABLES[name]
+    path = catalog.paths()[name]
     assert provenance.check_sidecar(path) == []
 
 
 def test_every_raw_csv_is_a_known_table_with_a_sidecar():
     found = sorted(config.DATA_RAW.rglob("*.csv"))
-    assert sorted(config.RAW_TABLES.values()) == found
+    assert sorted(catalog.paths().values()) == found
     for path in found:
         assert provenance.sidecar_path(path).exists()
 
@@ -37,7 +38,7 @@ def test_check_sidecar_reports_an_edited_file(tmp_path):
 
 
 def test_article_checksums_in_facts_sidecar_match_the_articles(articles_dir):
-    sources = provenance.read_sidecar(config.FACTS_FILE)["sources"]
+    sources = provenance.read_sidecar(catalog.get("programme_facts").path)["sources"]
     assert len(sources) == 5
     for source in sources:
         assert provenance.sha256(articles_dir / source["file"]) == source["sha256"], source["file"]
@@ -46,6 +47,6 @@ def test_article_checksums_in_facts_sidecar_match_the_articles(articles_dir):
 def test_provincial_copies_are_byte_identical_to_shared(articles_dir):
     shared_data = articles_dir.parent / "data"
     for name in ("pci_subindices", "gso_iip_by_province", "gso_fdi_by_province", "province_codes"):
-        ours = config.RAW_TABLES[name]
+        ours = catalog.paths()[name]
         assert provenance.sha256(ours) == provenance.sha256(shared_data / ours.name)
         assert provenance.read_sidecar(ours)["upstream_meta"]["sha256"] == provenance.sha256(ours)

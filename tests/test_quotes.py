@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from kip_analysis.facts import article_facts, quote_status, web_facts
-from kip_analysis.quotes import figure_in_quote, numbers_in
-from kip_analysis.sources import load_table
+from kip_analysis.data.facts import article_facts, quote_status, web_facts
+from kip_analysis.data.quotes import figure_in_quote, numbers_in
+from kip_analysis.data.raw import load_table
 
 
 def _squash(text: str) -> str:

@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from kip_analysis import processed, scenarios, shares, targets
+from kip_analysis.analyses.targets import forecast as targets
+from kip_analysis.analyses.targets import scenarios, shares
+from kip_analysis.analyses.targets.params import validate as validate_targets
+from kip_analysis.analyses.targets.scenarios import Levers
+from kip_analysis.data import processed
+from kip_analysis.data.raw import load_table
 from kip_analysis.errors import ParameterError
-from kip_analysis.params import validate_targets
-from kip_analysis.scenarios import Levers
-from kip_analysis.sources import load_table
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def test_missing_denominator_rows_give_clear_errors(data):
                                                                                           "source"]),
                                 shares.ShareAssumptions())
     with pytest.raises(ValueError, match="at least three observed years"):
-        from kip_analysis.forecast import simulate_log_rw
+        from kip_analysis.estimators.growth import simulate_log_rw
 
         simulate_log_rw(pd.Series([1.0, 2.0], index=[2020, 2021]), 3, 10, np.random.default_rng(0))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kip_analysis import processed
+from kip_analysis.analyses.facts.tracker import track_targets
+from kip_analysis.data import processed
 from kip_analysis.errors import ParameterError
-from kip_analysis.tracker import track_targets
 
 
 @pytest.fixture(scope="module")

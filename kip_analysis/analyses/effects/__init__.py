@@ -1,0 +1,1 @@
+"""The effects analysis (notebook: see kip_analysis.analyses.VALIDATORS)."""

@@ -1,0 +1,1 @@
+"""The facts analysis (notebook: see kip_analysis.analyses.VALIDATORS)."""

@@ -1,0 +1,1 @@
+"""The land analysis (notebook: see kip_analysis.analyses.VALIDATORS)."""

@@ -1,0 +1,1 @@
+"""The targets analysis (notebook: see kip_analysis.analyses.VALIDATORS)."""

@@ -1,0 +1,237 @@
+"""KIP shares of the city's industrial production value and exports, assembled from
+sourced rows with every assumption visible.
+
+Numerator of year Y: the revenue (exports) of the products whose recognition is in force in
+Y — rounds r with r <= Y < r + validity — each round's figure in its base year carried to Y
+at the products' growth rate. Products, not whole firms: the 77 firms' whole-firm 2020
+revenue is kept apart. Rounds without a sourced figure get products x the median revenue
+per product of the rounds that have one (flagged ``imputed``).
+
+Denominator: the city's industrial production value, anchored where a source implies a
+level (2018: VND40,000bn = 35.2% => VND113,636bn) and carried by the sourced industrial
+production index growth (a real index; nominal price growth is the ``price_growth``
+assumption); the city's exports in the sourced years, gaps filled by a named method.
+
+May import: config, data.choice, data.facts, errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from kip_analysis import config
+from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
+from kip_analysis.data.facts import vnd_per_usd
+from kip_analysis.errors import ParameterError
+
+YEARS: tuple[int, ...] = config.YEARS
+IIP_GAP_METHODS: tuple[str, ...] = ("grdp_proxy", "interpolate")
+EXPORT_GAP_METHODS: tuple[str, ...] = ("annualise_then_interpolate", "interpolate", "none")
+
+
+@dataclass(frozen=True)
+class ShareAssumptions:
+    """Every assumption the share arithmetic makes, with its default and source.
+
+    Attributes
+    ----------
+    validity_years
+        Years a recognition stays in force (source 004: "valid for three years").
+    product_growth
+        Yearly growth of a recognised product's revenue and exports after its base year;
+        default 9.5%, the midpoint of the 2018-2020 target of 9-10% a year (source 000).
+    price_growth
+        Yearly industrial price growth added to the real production index to carry the
+        nominal denominator; 0 because no sourced deflator exists (stated in the memo).
+    iip_gap
+        How a year without sourced index growth (2021) is filled: ``grdp_proxy`` uses the
+        city's GRDP growth that year, ``interpolate`` the mean of the neighbouring years.
+    export_gap
+        How city exports are filled: ``annualise_then_interpolate`` scales the Jan-Oct 2024
+        figure by 12/10 and back-casts 2020 from the 2021 growth rate; ``interpolate`` only
+        interpolates between sourced years; ``none`` leaves gaps.
+    source_preference
+        How conflicting figures (e.g. 2023 exports 16.7 vs 16.6) are chosen.
+    """
+
+    validity_years: int = 3
+    product_growth: float = 0.095
+    price_growth: float = 0.0
+    iip_gap: str = "grdp_proxy"
+    export_gap: str = "annualise_then_interpolate"
+    source_preference: str = DEFAULT_PREFERENCE
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.validity_years <= 10:
+            raise ParameterError(f"validity_years={self.validity_years}: expected 1-10")
+        for name in ("product_growth", "price_growth"):
+            value = getattr(self, name)
+            if not -0.5 <= value <= 1.0:
+                raise ParameterError(f"{name}={value}: allowed range is -0.5 to 1.0 (a yearly rate)")
+        if self.iip_gap not in IIP_GAP_METHODS:
+            raise ParameterError(f"iip_gap={self.iip_gap!r}: expected one of {', '.join(IIP_GAP_METHODS)}")
+        if self.export_gap not in EXPORT_GAP_METHODS:
+            raise ParameterError(f"export_gap={self.export_gap!r}: expected one of {', '.join(EXPORT_GAP_METHODS)}")
+
+    def describe(self) -> dict:
+        """The assumptions as a plain dict, for tables and memos."""
+        return asdict(self)
+
+
+def _pick(facts: pd.DataFrame, preference: str, **where) -> pd.Series | None:
+    rows = facts
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    return None if rows.empty else choose(rows, preference)
+
+
+def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
+                 assumptions: ShareAssumptions = ShareAssumptions()) -> pd.DataFrame:
+    """Each round's products' revenue (VND bn) and exports (USD m) in its base year.
+
+    A figure whose period is ``YYYY round`` is taken to be in the year before the round
+    (the sources' base year, stated); a round without a figure is imputed.
+    """
+    fx, _ = vnd_per_usd(facts)
+    actual = facts[(facts["kind"] == "actual") & (facts["geography"] == "Hanoi")]
+    rows = []
+    for r in rounds.itertuples():
+        row = {"round": r.round, "products": r.products}
+        for what, metrics in (("revenue", ("kip_product_revenue", "kip_firm_revenue")),
+                              ("exports", ("kip_product_exports", "kip_firm_exports"))):
+            cands = actual[actual["metric"].isin(metrics) & (actual["cohort"] == str(r.round))]
+            if cands.empty:
+                row.update({f"{what}": np.nan, f"{what}_base_year": np.nan, f"{what}_source": "imputed"})
+                continue
+            pick = choose(cands, assumptions.source_preference)
+            value = pick["value_low_c"]
+            if what == "exports" and pick["unit_c"] == "VND billion":
+                value = value * 1e9 / fx / 1e6
+            base = r.round - 1 if pick["period_kind"] == "round" else int(pick["year_end"])
+            note = pick["fact_id"] + (" (firms/products)" if pick["metric"].startswith("kip_firm") else "")
+            row.update({what: value, f"{what}_base_year": base, f"{what}_source": note})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for what in ("revenue", "exports"):
+        per_product = (table[what] / table["products"]).dropna()
+        missing = table[what].isna()
+        table.loc[missing, what] = table.loc[missing, "products"] * per_product.median()
+        table.loc[missing, f"{what}_base_year"] = table.loc[missing, "round"]
+        table.loc[missing, f"{what}_source"] = (
+            f"imputed: products x median {what} per product of {len(per_product)} sourced rounds")
+        table[f"{what}_base_year"] = table[f"{what}_base_year"].astype(int)
+    return table
+
+
+def in_force(values: pd.DataFrame, year: int, what: str, assumptions: ShareAssumptions) -> float:
+    """Sum over rounds in force in ``year`` of their base-year value carried to ``year``."""
+    live = values[(values["round"] <= year) & (year < values["round"] + assumptions.validity_years)]
+    years = year - live[f"{what}_base_year"]
+    return float((live[what] * (1 + assumptions.product_growth) ** years).sum())
+
+
+def _series(facts: pd.DataFrame, metric: str, preference: str) -> dict[int, tuple[float, str]]:
+    rows = facts[(facts["metric"] == metric) & (facts["geography"] == "Hanoi") & (facts["kind"] == "actual")
+                 & (facts["period_kind"] == "year")]
+    out = {}
+    for year, group in rows.groupby("year_end"):
+        pick = choose(group, preference)
+        out[int(year)] = (float(pick["value_low_c"]), pick["fact_id"])
+    return out
+
+
+def iip_growth(facts: pd.DataFrame, iip_table: pd.DataFrame | None, assumptions: ShareAssumptions,
+               years: range) -> pd.DataFrame:
+    """Yearly real growth of Hanoi's industrial production index (percent) with its source:
+    GSO provincial table 2012-2016, web figures 2017-2025, gaps filled as assumed.
+    """
+    series = _series(facts, "iip_growth", assumptions.source_preference)
+    if iip_table is not None:
+        hanoi = iip_table[(iip_table["gso_code"] == "01") & iip_table["iip_prev_year_100"].notna()]
+        for rec in hanoi.itertuples():
+            series.setdefault(int(rec.year), (float(rec.iip_prev_year_100) - 100, f"GSO IIP table {rec.year}"))
+    grdp = _series(facts, "grdp_growth", assumptions.source_preference)
+    rows = []
+    for year in years:
+        if year in series:
+            rows.append((year, *series[year], False))
+        elif assumptions.iip_gap == "grdp_proxy" and year in grdp:
+            rows.append((year, grdp[year][0], f"GRDP growth {grdp[year][1]} (proxy)", True))
+        else:
+            before = [series[y][0] for y in series if y == year - 1]
+            after = [series[y][0] for y in series if y == year + 1]
+            if before and after:
+                rows.append((year, (before[0] + after[0]) / 2, "interpolated", True))
+            else:
+                rows.append((year, np.nan, "gap", True))
+    return pd.DataFrame(rows, columns=["year", "growth_pct", "source", "filled"])
+
+
+def production_value(facts: pd.DataFrame, growth: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataFrame:
+    """City industrial production value (VND bn), anchored in 2018 by the sourced share and
+    carried by index growth (and the assumed price growth) through the years ``growth`` covers.
+    """
+    revenue = _pick(facts, assumptions.source_preference, fact_id="b015")
+    share = _pick(facts, assumptions.source_preference, fact_id="b017")
+    if revenue is None or share is None:
+        raise ValueError("anchor rows b015 (VND40,000bn) and b017 (35.2%) are missing from the facts")
+    level = revenue["value_low_c"] / (share["value_low_c"] / 100)
+    rows = [(config.FIRST_YEAR, level, "anchor: b015 / b017")]
+    for rec in growth[growth["year"] > config.FIRST_YEAR].sort_values("year").itertuples():
+        level = level * (1 + rec.growth_pct / 100) * (1 + assumptions.price_growth)
+        rows.append((rec.year, level, f"index growth ({rec.source})"))
+    return pd.DataFrame(rows, columns=["year", "production_value_vnd_bn", "how"])
+
+
+def city_exports(facts: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataFrame:
+    """City exports (USD million) by year with how each was obtained."""
+    sourced = _series(facts, "exports", assumptions.source_preference)
+    rows = {y: (v, f"sourced {s}") for y, (v, s) in sourced.items()}
+    if assumptions.export_gap == "annualise_then_interpolate":
+        ten = _series(facts, "exports_jan_oct", assumptions.source_preference)
+        for y, (v, s) in ten.items():
+            rows.setdefault(y, (v * 12 / 10, f"Jan-Oct {s} x 12/10"))
+        growth = _series(facts, "exports_growth", assumptions.source_preference)
+        for y, (g, s) in growth.items():
+            if y in rows and y - 1 not in rows:
+                rows[y - 1] = (rows[y][0] / (1 + g / 100), f"back-cast from {y} with {s}")
+    table = pd.DataFrame([(y, *rows.get(y, (np.nan, "gap"))) for y in YEARS],
+                         columns=["year", "exports_usd_m", "how"])
+    if assumptions.export_gap != "none":
+        inside = table["exports_usd_m"].interpolate(limit_area="inside")
+        filled = table["exports_usd_m"].isna() & inside.notna()
+        table.loc[filled, "how"] = "linear interpolation"
+        table["exports_usd_m"] = inside
+    return table
+
+
+def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | None = None,
+           assumptions: ShareAssumptions = ShareAssumptions()) -> pd.DataFrame:
+    """KIP output and export shares by year, numerators and denominators side by side.
+
+    ``flag`` marks years whose share exceeds 100% (the numerator and denominator cannot be
+    on the same definition) or lacks a denominator.
+    """
+    values = round_values(facts, rounds, assumptions)
+    growth = iip_growth(facts, iip_table, assumptions, range(config.FIRST_YEAR + 1, config.LAST_YEAR + 1))
+    pv = production_value(facts, growth, assumptions).set_index("year")
+    ex = city_exports(facts, assumptions).set_index("year")
+    rows = []
+    for year in YEARS:
+        revenue = in_force(values, year, "revenue", assumptions)
+        exports = in_force(values, year, "exports", assumptions)
+        out_share = 100 * revenue / pv.loc[year, "production_value_vnd_bn"]
+        exp_share = 100 * exports / ex.loc[year, "exports_usd_m"] if pd.notna(ex.loc[year, "exports_usd_m"]) else np.nan
+        flags = [f"{name} share over 100%" for name, s in (("output", out_share), ("export", exp_share)) if s > 100]
+        if np.isnan(exp_share):
+            flags.append("no export denominator")
+        rows.append({
+            "year": year, "kip_revenue_vnd_bn": revenue,
+            "production_value_vnd_bn": pv.loc[year, "production_value_vnd_bn"], "output_share": out_share,
+            "kip_exports_usd_m": exports, "city_exports_usd_m": ex.loc[year, "exports_usd_m"],
+            "export_share": exp_share, "denominator_exports_how": ex.loc[year, "how"], "flag": "; ".join(flags),
+        })
+    return pd.DataFrame(rows)

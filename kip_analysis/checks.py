@@ -1,0 +1,74 @@
+"""Checks shared by every parameter validator: a value, its name, and an error that lists
+what is allowed.
+
+May import: :mod:`kip_analysis.config`, :mod:`kip_analysis.errors`. Each analysis's
+``params`` module builds its validator from these, and the memo batch calls the same
+validators in the parent process before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kip_analysis import config
+from kip_analysis.errors import ParameterError
+
+
+def check_year(name: str, value: object, years: tuple[int, ...] = config.YEARS) -> int:
+    """``value`` as a memo year, or a :class:`ParameterError` naming the allowed range.
+
+    Examples
+    --------
+    >>> check_year("memo_year", 2020)
+    2020
+    >>> check_year("memo_year", 2030)
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: memo_year=2030 is out of range; allowed years: 2018-2025
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{name}={value!r} must be an integer year {years[0]}-{years[-1]}")
+    if value not in years:
+        raise ParameterError(f"{name}={value} is out of range; allowed years: {years[0]}-{years[-1]}")
+    return value
+
+
+def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed``, else a :class:`ParameterError` listing them."""
+    if value not in allowed:
+        raise ParameterError(f"{name}={value!r} is not allowed; expected one of {', '.join(allowed)}")
+    return str(value)
+
+
+def check_int(name: str, value: object, low: int, high: int, also: tuple[int, ...] = ()) -> int:
+    """``value`` as a whole number in ``[low, high]`` (or one of ``also``).
+
+    Examples
+    --------
+    >>> check_int("n_boot", 0, 99, 9999, also=(0,))
+    0
+    >>> check_int("n_draws", 10, 100, 1000)
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: n_draws=10: expected an integer 100-1000
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not (low <= value <= high or value in also):
+        extra = "".join(f" or {a}" for a in also)
+        raise ParameterError(f"{name}={value!r}: expected an integer {low}-{high}{extra}")
+    return value
+
+
+def check_number(name: str, value: object, low: float, high: float, what: str) -> float:
+    """``value`` as a finite number in ``[low, high]``; ``what`` says what it is.
+
+    Examples
+    --------
+    >>> check_number("subsidy_share", 1.5, 0, 1, "a share of the gap between 0 and 1")
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: subsidy_share=1.5: expected a share of the gap between 0 and 1
+    """
+    if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+            or not low <= value <= high):
+        raise ParameterError(f"{name}={value!r}: expected {what}")
+    return float(value)

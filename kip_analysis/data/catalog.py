@@ -1,0 +1,60 @@
+"""The catalog of raw tables: one entry per table with its file, schema, key and sidecar.
+
+May import: :mod:`kip_analysis.config`, :mod:`kip_analysis.data.schemas`. Every loader,
+checksum and provenance record asks this catalog which raw tables exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandera.pandas as pa
+
+from kip_analysis import config
+from kip_analysis.data import schemas
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A raw table: where it lives, the schema it must meet and the columns that identify a row."""
+
+    name: str
+    path: Path
+    schema: pa.DataFrameSchema
+    key: tuple[str, ...]
+
+    @property
+    def sidecar(self) -> Path:
+        """The metadata file beside the table (``x.csv`` -> ``x.meta.yml``)."""
+        return self.path.with_suffix(".meta.yml")
+
+
+_RAW = config.DATA_RAW
+#: Every raw table the workbook reads, by name.
+TABLES: dict[str, RawTable] = {t.name: t for t in (
+    RawTable("programme_facts", _RAW / "articles" / "programme_facts.csv", schemas.PROGRAMME_FACTS,
+             ("metric", "period", "kind", "geography", "cohort", "source_file", "unit")),
+    RawTable("web_figures", _RAW / "web" / "web_figures.csv", schemas.WEB_FIGURES,
+             ("series", "geography", "period", "source")),
+    RawTable("pci_subindices", _RAW / "provincial" / "pci_subindices.csv", schemas.PCI_SUBINDICES_SCHEMA,
+             ("gso_code", "year", "subindex")),
+    RawTable("gso_iip_by_province", _RAW / "provincial" / "gso_iip_by_province.csv", schemas.GSO_IIP,
+             ("area_raw", "year")),
+    RawTable("gso_fdi_by_province", _RAW / "provincial" / "gso_fdi_by_province.csv", schemas.GSO_FDI,
+             ("area_raw", "year", "basis")),
+    RawTable("province_codes", _RAW / "provincial" / "province_codes.csv", schemas.PROVINCE_CODES,
+             ("gso_code",)),
+)}
+
+
+def paths() -> dict[str, Path]:
+    """Every raw table's file, by name."""
+    return {name: t.path for name, t in TABLES.items()}
+
+
+def get(name: str) -> RawTable:
+    """The catalog entry of ``name``, or a ``KeyError`` listing the names."""
+    if name not in TABLES:
+        raise KeyError(f"unknown raw table {name!r}; expected one of {', '.join(TABLES)}")
+    return TABLES[name]

@@ -1,0 +1,293 @@
+"""Processed tables built from the raw tables: timeline, recognition rounds, targets, conflicts.
+
+``make data`` (``python -m kip_analysis.data.processed``) writes each table to
+``data/processed/<name>.csv`` with ``<name>.provenance.json`` beside it recording the
+raw-file checksums and the code version. Builders are pure functions of the facts table.
+Analyses reach the tables one way only, :func:`load` / :func:`load_all`, which rebuild stale
+tables and carry each table's provenance record in ``attrs`` (``raw_sha256`` among it).
+
+May import: config, versions, io, data.choice, data.facts, data.provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kip_analysis import config, versions
+from kip_analysis.data import provenance
+from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
+from kip_analysis.data.facts import all_facts
+from kip_analysis.io import atomic_write
+
+TARGET_KINDS: tuple[str, ...] = ("target", "expectation", "plan")
+ROUND_YEARS: tuple[int, ...] = config.YEARS
+
+#: Pairs of metrics that different sources use for the same quantity; their disagreement
+#: is a conflict of definition, shown beside the conflicts of value.
+DEFINITIONAL_PAIRS: tuple[tuple[str, str, str], ...] = (
+    (
+        "kip_firms_recognised",
+        "kip_firms_registered",
+        "firm count of the round: firms recognised vs firms that registered; some reports "
+        "cite the registered count as the round's firms",
+    ),
+)
+
+
+def _timeline_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.rename(columns={"year_end": "year", "value_low_c": "low", "value_high_c": "high",
+                                "unit_c": "unit_canonical"})
+    return out.loc[:, ["year", "metric", "geography", "cohort", "low", "high", "unit_canonical",
+                       "qualifier", "fact_id", "source_id", "quote_status", "derived"]]
+
+
+def build_rounds(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
+    """Recognition rounds 2018-2025: products and firms per round, cumulative sums, and the
+    cumulative totals the sources report beside them (``matches`` says whether they agree).
+
+    Raises
+    ------
+    ValueError
+        If a round has no sourced product or firm count.
+    """
+    actual = facts[(facts["kind"] == "actual") & (facts["geography"] == "Hanoi")]
+    rows = []
+    for year in ROUND_YEARS:
+        row: dict = {"round": year}
+        for what in ("products", "firms"):
+            cands = actual[(actual["metric"] == f"kip_{what}_recognised") & (actual["year_end"] == year)]
+            if cands.empty:
+                raise ValueError(f"round {year}: no sourced count of {what} recognised")
+            pick = choose(cands, preference)
+            row[what] = int(pick["value_low_c"])
+            row[f"{what}_sources"] = " ".join(sorted(cands["fact_id"]))
+        rows.append(row)
+    rounds = pd.DataFrame(rows)
+    rounds["products_cumulative"] = rounds["products"].cumsum()
+    rounds["firms_cumulative"] = rounds["firms"].cumsum()
+    for what in ("products", "firms"):
+        reported = actual[(actual["metric"] == f"kip_{what}_cumulative")
+                          & (actual["year_start"] == config.FIRST_YEAR)]
+        by_year = reported.groupby("year_end")
+        rounds[f"{what}_cumulative_reported"] = rounds["round"].map(
+            lambda y, g=by_year: " / ".join(f"{v:g}" for v in sorted(set(g.get_group(y)["value_low_c"])))
+            if y in g.groups else "")
+        rounds[f"{what}_cumulative_sources"] = rounds["round"].map(
+            lambda y, g=by_year: " ".join(sorted(g.get_group(y)["fact_id"])) if y in g.groups else "")
+    rounds["matches"] = [
+        all(rep == "" or float(rep) == cum for rep, cum in zip(rep_col, cum_col, strict=True))
+        for rep_col, cum_col in zip(
+            zip(rounds["products_cumulative_reported"], rounds["firms_cumulative_reported"], strict=True),
+            zip(rounds["products_cumulative"], rounds["firms_cumulative"], strict=True), strict=True,
+        )
+    ]
+    return rounds
+
+
+def _derived_cumulatives(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative counts computed from the rounds, for every span the targets use."""
+    rows = []
+    for first in (config.FIRST_YEAR, 2021):
+        part = rounds[rounds["round"] >= first]
+        for _, r in part.iterrows():
+            upto = part[part["round"] <= r["round"]]
+            for what in ("products", "firms"):
+                rows.append({
+                    "year": int(r["round"]), "metric": f"kip_{what}_cumulative", "geography": "Hanoi",
+                    "cohort": f"{first}-{int(r['round'])}", "low": float(upto[what].sum()),
+                    "high": float(upto[what].sum()), "unit_canonical": what, "qualifier": None,
+                    "fact_id": "sum(" + " ".join(upto[f"{what}_sources"]) + ")",
+                    "source_id": "computed from the rounds", "quote_status": "computed",
+                    "derived": True,
+                })
+    return pd.DataFrame(rows)
+
+
+def build_timeline(facts: pd.DataFrame, rounds: pd.DataFrame) -> pd.DataFrame:
+    """Year x metric actuals, every source kept (one row per figure), plus cumulative counts
+    computed from the rounds (``derived``). Undated figures are excluded and counted in
+    ``attrs["excluded_undated"]``.
+    """
+    actual = facts[facts["kind"] == "actual"].copy()
+    undated = actual["year_end"].isna()
+    actual = actual[~undated].assign(derived=False)
+    timeline = pd.concat([_timeline_columns(actual), _derived_cumulatives(rounds)], ignore_index=True)
+    timeline["year"] = timeline["year"].astype(int)
+    timeline = timeline.sort_values(["metric", "geography", "year", "derived", "fact_id"], kind="stable")
+    timeline = timeline.reset_index(drop=True)
+    timeline.attrs["excluded_undated"] = int(undated.sum())
+    return timeline
+
+
+def _base_year(unit: str, start: int | None, end: int) -> int | None:
+    """Growth targets are measured from the year before the period starts."""
+    if "yoy" in unit or "per year" in unit:
+        return (start if start is not None else end) - 1
+    return None
+
+
+def build_targets(facts: pd.DataFrame) -> pd.DataFrame:
+    """Every target, expectation and plan: metric, target year, low/high, base year, source."""
+    t = facts[facts["kind"].isin(TARGET_KINDS)].copy()
+    out = pd.DataFrame({
+        "target_id": t["fact_id"], "metric": t["metric"], "geography": t["geography"],
+        "kind": t["kind"], "target_year": t["year_end"].astype(int), "period": t["period"],
+        "cohort": t["cohort"], "low": t["value_low_c"], "high": t["value_high_c"],
+        "unit_canonical": t["unit_c"], "qualifier": t["qualifier"],
+        "base_year": [_base_year(u, s if pd.notna(s) else None, e)
+                      for u, s, e in zip(t["unit_c"], t["year_start"], t["year_end"], strict=True)],
+        "set_in": t["published"].str[:4],
+        "source_id": t["source_id"], "outlet": t["outlet"], "quote": t["quote"],
+    })
+    out["base_year"] = out["base_year"].astype("Int64")
+    return out.sort_values(["metric", "target_year", "target_id"]).reset_index(drop=True)
+
+
+def _half_unit(value: float) -> float:
+    """Half a unit of the last decimal written: 35 -> 0.5, 35.2 -> 0.05 (rounding slack)."""
+    text = np.format_float_positional(abs(value), trim="-")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0 ** (-decimals)
+
+
+def _interval(rec: pd.Series) -> tuple[float, float]:
+    scale = rec["value_low_c"] / rec["value_low"] if rec["value_low"] else 1.0
+    return (rec["value_low_c"] - _half_unit(rec["value_low"]) * scale,
+            rec["value_high_c"] + _half_unit(rec["value_high"]) * scale)
+
+
+def disagree(a: pd.Series, b: pd.Series) -> bool:
+    """Two figures disagree when their ranges, widened by rounding slack, do not overlap."""
+    lo_a, hi_a = _interval(a)
+    lo_b, hi_b = _interval(b)
+    return bool(round(hi_a, 9) <= round(lo_b, 9) or round(hi_b, 9) <= round(lo_a, 9))
+
+
+def _compatible_cohorts(a: object, b: object) -> bool:
+    return not (isinstance(a, str) and isinstance(b, str) and a != b)
+
+
+def _fmt(rec: pd.Series) -> str:
+    lo, hi = rec["value_low"], rec["value_high"]
+    return (f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}") + f" {rec['unit']}"
+
+
+def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
+    """Pairs of figures for the same metric, place, year and cohort that disagree across
+    sources, with both values and sources, plus definitional conflicts
+    (:data:`DEFINITIONAL_PAIRS`). ``default_choice`` names what ``preference`` picks.
+    """
+    f = facts[facts["year_end"].notna()].copy()
+    f["kind_class"] = np.where(f["kind"] == "actual", "actual", "target")
+    rows = []
+    groups = f.groupby(["kind_class", "metric", "geography", "year_end", "unit_c"], sort=True)
+    for (kind_class, metric, geo, year, _), group in groups:
+        recs = [r for _, r in group.iterrows()]
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                if a["source_id"] == b["source_id"] or not _compatible_cohorts(a["cohort"], b["cohort"]):
+                    continue
+                if disagree(a, b):
+                    rows.append(_conflict_row("value", kind_class, metric, geo, int(year), a, b,
+                                              group, preference, ""))
+    for metric_a, metric_b, why in DEFINITIONAL_PAIRS:
+        for _, a in f[f["metric"] == metric_a].iterrows():
+            twins = f[(f["metric"] == metric_b) & (f["year_end"] == a["year_end"])
+                      & (f["geography"] == a["geography"])]
+            for _, b in twins.iterrows():
+                if a["source_id"] != b["source_id"] and disagree(a, b):
+                    rows.append(_conflict_row("definition", "actual", metric_a, a["geography"],
+                                              int(a["year_end"]), a, b, None, preference, why))
+    table = pd.DataFrame(rows)
+    table.insert(0, "conflict_id", [f"k{i + 1:02d}" for i in range(len(table))])
+    return table
+
+
+def _conflict_row(ctype: str, kind_class: str, metric: str, geo: str, year: int, a: pd.Series,
+                  b: pd.Series, group: pd.DataFrame | None, preference: str, why: str) -> dict:
+    if group is not None:
+        pick = choose(group[group["fact_id"].isin([a["fact_id"], b["fact_id"]])], preference)
+        default = f"{pick['fact_id']} ({_fmt(pick)}) under source_preference={preference!r}"
+    else:
+        default = f"none: different metrics; {a['metric']} is used, {b['metric']} is shown"
+    return {
+        "type": ctype, "kind_class": kind_class, "metric": metric, "geography": geo, "year": year,
+        "value_a": _fmt(a), "fact_a": a["fact_id"], "source_a": a["source_id"], "kind_a": a["kind"],
+        "quote_a": a["quote"], "value_b": _fmt(b), "fact_b": b["fact_id"], "source_b": b["source_id"],
+        "kind_b": b["kind"], "quote_b": b["quote"], "default_choice": default,
+        "note": why or "; ".join(str(n) for n in (a["note"], b["note"]) if isinstance(n, str)),
+    }
+
+
+def build_all(facts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Every processed table, by name."""
+    facts = all_facts() if facts is None else facts
+    rounds = build_rounds(facts)
+    return {
+        "facts": facts,
+        "recognition_rounds": rounds,
+        "programme_timeline": build_timeline(facts, rounds),
+        "targets": build_targets(facts),
+        "conflicts": build_conflicts(facts),
+    }
+
+
+def write_all(out_dir: Path | None = None) -> dict[str, Path]:
+    """Build every processed table and write it with its provenance record."""
+    out_dir = config.DATA_PROCESSED if out_dir is None else Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    record = {
+        "raw_sha256": provenance.raw_checksums(),
+        "code_version": versions.code_version(),
+        "packages": versions.package_versions(),
+    }
+    written = {}
+    for name, table in build_all().items():
+        path = out_dir / f"{name}.csv"
+        meta = {"table": name, "rows": len(table), **record,
+                **{k: v for k, v in table.attrs.items() if k != "path"}}
+        # temporary file then rename: a notebook reading in parallel never sees half a table
+        atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
+        atomic_write(out_dir / f"{name}.provenance.json", json.dumps(meta, indent=2) + "\n")
+        written[name] = path
+    return written
+
+
+#: The processed tables, by name (what :func:`build_all` returns and :func:`load_all` reads).
+TABLES: tuple[str, ...] = ("facts", "recognition_rounds", "programme_timeline", "targets", "conflicts")
+
+
+def load_all() -> dict[str, pd.DataFrame]:
+    """Every processed table with its provenance record in ``attrs``."""
+    return {name: load(name) for name in TABLES}
+
+
+def ensure_current() -> None:
+    """Rebuild ``data/processed`` when it is missing or its recorded raw checksums are stale."""
+    load("facts")
+
+
+def load(name: str) -> pd.DataFrame:
+    """Read a processed table, rebuilding the processed folder when it is missing or stale
+    (its recorded raw checksums differ from the raw files now).
+    """
+    path = config.DATA_PROCESSED / f"{name}.csv"
+    meta_path = config.DATA_PROCESSED / f"{name}.provenance.json"
+    stale = (not path.exists() or not meta_path.exists()
+             or json.loads(meta_path.read_text())["raw_sha256"] != provenance.raw_checksums())
+    if stale:
+        write_all()
+    table = pd.read_csv(path, dtype={"cohort": object, "set_in": object})
+    table = table.astype({c: object for c in ("cohort", "set_in") if c in table.columns})
+    table = table.where(table.notna(), None) if "cohort" in table.columns else table
+    table.attrs.update(json.loads(meta_path.read_text()))
+    return table
+
+
+if __name__ == "__main__":
+    for _table_name, table_path in write_all().items():
+        print(f"wrote {table_path.relative_to(config.ROOT)}")

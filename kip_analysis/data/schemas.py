@@ -1,0 +1,168 @@
+"""A pandera schema for every raw table (the data dictionary is ``data/raw/README.md``).
+
+Each schema lists the columns, their types and value checks; :mod:`kip_analysis.data.raw`
+reads every cell as text, coerces to these types cell by cell (so a bad cell is named by
+row and column), then validates with pandera and applies the cross-column rules in
+:data:`KEYS` and :func:`kip_analysis.data.raw.check_rows`.
+
+May import: data.periods, data.units.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from kip_analysis.data.periods import parse_period
+from kip_analysis.data.units import UNITS
+
+KINDS: tuple[str, ...] = ("actual", "target", "expectation", "plan")
+QUALIFIERS: tuple[str, ...] = ("nearly", "more than", "over", "about", "approximately", "estimate")
+PCI_SUBINDICES: tuple[str, ...] = (
+    "pci", "pci_unweighted", "entry_costs", "land_access", "transparency", "time_costs",
+    "informal_charges", "policy_implementation", "policy_bias", "fair_competition",
+    "proactivity", "business_support", "labor_training", "legal_institutions",
+)
+
+
+def _is_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except ValueError:
+        return False
+    return True
+
+
+_period_check = pa.Check(
+    lambda s: s.map(_is_period),
+    element_wise=False,
+    error="a period: YYYY, YYYY-YYYY, 'YYYY round', YYYYQn, 'before YYYY' or 'undated'",
+)
+_metric_name = pa.Check.str_matches(r"^[a-z0-9_]+$", error="a metric name in lower_snake_case")
+_gso_code = pa.Check.str_matches(r"^\d{2}$", error="a 2-digit GSO province code with leading zero")
+_nonneg = pa.Check.ge(0, error="a non-negative number")
+_date = pa.Check.str_matches(
+    r"^(19|20)\d{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$",
+    error="a date YYYY-MM-DD or YYYY-MM",
+)
+
+
+def _text(nullable: bool = False, *checks: pa.Check) -> pa.Column:
+    return pa.Column(str, list(checks), nullable=nullable)
+
+
+PROGRAMME_FACTS = pa.DataFrameSchema(
+    {
+        "fact_id": _text(False, pa.Check.str_matches(r"^[a-z]\d{3}$", error="an id like a001")),
+        "metric": _text(False, _metric_name),
+        "period": _text(False, _period_check),
+        "value_low": pa.Column(float, _nonneg),
+        "value_high": pa.Column(float, _nonneg),
+        "unit": _text(False, pa.Check.isin(UNITS, error=f"a unit, one of {', '.join(UNITS)}")),
+        "kind": _text(False, pa.Check.isin(KINDS, error=f"a kind, one of {', '.join(KINDS)}")),
+        "geography": _text(False),
+        "cohort": _text(True, pa.Check.str_matches(
+            r"^\d{4}(-\d{4})?$", error="a round year YYYY or span YYYY-YYYY")),
+        "qualifier": _text(True, pa.Check.isin(
+            QUALIFIERS, error=f"a qualifier, one of {', '.join(QUALIFIERS)}")),
+        "source_file": _text(False, pa.Check.str_matches(
+            r"^\d{3}_[0-9a-f]{16}\.txt$", error="an article file name like 000_c888cf1365d1bee1.txt")),
+        "outlet": _text(False),
+        "published": _text(False, _date),
+        "quote": _text(False, pa.Check.str_length(min_value=3, error="a non-empty quote")),
+        "note": _text(True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+WEB_FIGURES = pa.DataFrameSchema(
+    {
+        "series": _text(False, _metric_name),
+        "geography": _text(False),
+        "period": _text(False, _period_check),
+        "value": _text(False, pa.Check.str_matches(
+            r"^-?\d+(\.\d+)?(-\d+(\.\d+)?)?$", error="a number or a low-high range")),
+        "unit": _text(False, pa.Check.isin(UNITS, error=f"a unit, one of {', '.join(UNITS)}")),
+        "source": _text(False, pa.Check.str_matches(r"^https?://\S+$", error="a page address")),
+        "quote": _text(True),
+        "note": _text(True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+PCI_SUBINDICES_SCHEMA = pa.DataFrameSchema(
+    {
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "gso_code": _text(False, _gso_code),
+        "province_raw": _text(False),
+        "year": pa.Column(int, pa.Check.in_range(2005, 2016, error="a PCI year 2005-2016")),
+        "subindex": _text(False, pa.Check.isin(PCI_SUBINDICES, error="a known PCI sub-index")),
+        "score": pa.Column(float, pa.Check.in_range(0, 100, error="a score between 0 and 100")),
+        "subindex_label_raw": _text(False),
+        "source_file": _text(False),
+        "source_sheet": _text(False),
+        "source_cell": _text(False),
+        "source_province_cell": _text(False),
+    },
+    strict=True,
+    ordered=False,
+)
+
+_GEO_LEVELS = ("country", "region", "province")
+
+
+def _gso_area_columns(geo_levels: tuple[str, ...], error: str) -> dict[str, pa.Column]:
+    """Columns every GSO provincial table shares: the area (province or total row) and year."""
+    return {
+        "province": _text(True),
+        "province_ascii": _text(True),
+        "gso_code": _text(True, _gso_code),
+        "area_raw": _text(False),
+        "geo_level": _text(False, pa.Check.isin(geo_levels, error=error)),
+        "region": _text(True),
+        "year": pa.Column(int, pa.Check.in_range(1990, 2030, error="a year")),
+    }
+
+
+GSO_IIP = pa.DataFrameSchema(
+    {
+        **_gso_area_columns(_GEO_LEVELS, "country, region or province"),
+        "iip_prev_year_100": pa.Column(float, pa.Check.gt(0, error="a positive index"), nullable=True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+GSO_FDI = pa.DataFrameSchema(
+    {
+        **_gso_area_columns((*_GEO_LEVELS, "other"), "country, region, province or other (oil and gas)"),
+        "basis": _text(False, pa.Check.isin(
+            ("licensed_in_year", "accumulated_in_effect_at_year_end"),
+            error="licensed_in_year or accumulated_in_effect_at_year_end")),
+        "projects": pa.Column(int, _nonneg, nullable=True),
+        # Net of capital changes to existing projects, so it can be negative (GSO caveat).
+        "registered_capital_musd": pa.Column(float, nullable=True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+PROVINCE_CODES = pa.DataFrameSchema(
+    {
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "vietnamcode_name": _text(True),
+        "gso_code_old": _text(True),
+        "pci_id": _text(True),
+        "papi_id": _text(True),
+        "status": _text(True),
+        "pci_years": _text(True),
+        "pci_name_variants": _text(True),
+        "gso_name_variants": _text(True),
+    },
+    strict=True,
+    ordered=False,
+)
