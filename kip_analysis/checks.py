@@ -72,3 +72,23 @@ def check_number(name: str, value: object, low: float, high: float, what: str) -
             or not low <= value <= high):
         raise ParameterError(f"{name}={value!r}: expected {what}")
     return float(value)
+
+
+def check_vintage(year: int, vintage: object, first_real_time_year: int) -> str:
+    """``vintage`` if allowed for a memo of ``year``: ``real_time`` needs ``year`` >= the first year
+    whose sources report a round; ``latest`` (an ex-post revision) is always allowed.
+
+    Examples
+    --------
+    >>> check_vintage(2018, "real_time", 2019)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: vintage='real_time' for 2018: no source published by the end of 2018 ...
+    """
+    check_choice("vintage", vintage, ("real_time", "latest"))
+    if vintage == "real_time" and year < first_real_time_year:
+        raise ParameterError(f"vintage='real_time' for {year}: no source published by the end of {year} reports a "
+                             f"recognition round (the first is {first_real_time_year}); use vintage='latest' (an "
+                             "ex-post revision)")
+    return str(vintage)
+

@@ -27,6 +27,7 @@
 
 # %% tags=["parameters"]
 as_of_year: int = 2025  # year the reading is made in: later actuals and targets are not used
+vintage: str = "real_time"  # real_time uses only facts published by the end of the year; latest is an ex-post revision
 source_preference: str = "low"  # which figure to use when sources disagree: low, high, latest, earliest
 results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
 
@@ -42,13 +43,14 @@ from kip_analysis.data.choice import PREFERENCE_RULES
 from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
-params = validate(as_of_year, source_preference, results_path)
+params = validate(as_of_year, vintage, source_preference, results_path)
 pd.set_option("display.max_colwidth", 80)
-tables = processed.load_all()
+tables = processed.load_all(params.as_of_year, params.vintage)
 rounds, targets, timeline, conflicts = (tables[n] for n in ("recognition_rounds", "targets", "programme_timeline",
                                                             "conflicts"))
-print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, "
-      f"source_preference={params.source_preference!r}")
+print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, vintage={params.vintage!r}, "
+      f"source_preference={params.source_preference!r}; facts published after {params.as_of_year} left out: "
+      f"{tables['facts'].attrs.get('excluded_as_later', 0)}")
 
 # %% [markdown]
 # ## The programme's history
@@ -103,6 +105,6 @@ known_conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a"
 
 # %%
 result = section.build_section(rounds, track, conflicts, timeline, params.as_of_year, params.source_preference,
-                               PREFERENCE_RULES[params.source_preference], fig)
+                               PREFERENCE_RULES[params.source_preference], fig, params.vintage)
 display(HTML(section_html(result)))
 _ = result.publish(params.results_path)

@@ -17,20 +17,22 @@
 # # Will the output-share and export-share targets be met?
 #
 # **Question.** Hanoi set targets for the KIP share of the city's industrial production
-# value (33–35% by 2020, 40–50% by 2025) and of its exports (12–14% by 2020, 20–25% by
-# 2025). Where does each target stand, and how likely is it to be met?
+# value (33–35% by 2020, 40–50% by 2025), of its exports (12–14% by 2020, 20–25% by 2025) and
+# for the number of recognitions. Where does each target stand, and will it be met?
 #
-# **Method.** The sources give shares only up to 2018, so the shares are rebuilt as ratios
-# from sourced rows: numerators are the revenue and exports of the products whose
-# recognition is in force (three-year validity), denominators the city's industrial
-# production value (anchored by the sources' own 2018 figures and carried by the industrial
-# production index) and exports. A Monte Carlo over parameter, model and scenario
-# uncertainty gives a probability for each target; a backtest shows how a forecast made in
-# 2018 would have done. No firm-level data is used: nothing here is simulated except the
-# Monte Carlo draws themselves.
+# **Method.** A real-time reading: only facts published by the end of `as_of_year` are used
+# (`vintage="latest"` gives an ex-post revision). Each target first gets a **progress
+# verdict** in the manner of UN ESCAP's SDG progress reports — the pace achieved since the base
+# year against the pace the target requires. The output share's denominator has no sourced
+# level; the statements that imply it are checked against each other (anchor table), and when
+# they disagree the output-share targets cannot be assessed. Export-share verdicts come with a
+# leave-one-row-out influence table. Probabilities from a Monte Carlo are given only for targets
+# at least a year ahead whose inputs passed the checks. Rolling-origin backtests score the
+# forecasts of the observed series against naive benchmarks. No firm-level data is used.
 
 # %% tags=["parameters"]
 as_of_year: int = 2025  # forecast made with data about years up to this one
+vintage: str = "real_time"  # real_time uses only facts published by the end of the year; latest is an ex-post revision
 target_year: int = 2025  # last year forecast; targets due up to it get probabilities
 scenario: str = "baseline"  # one of kip_analysis.analyses.targets.scenarios.NAMES
 n_draws: int = 2000  # Monte Carlo draws
@@ -46,7 +48,7 @@ from IPython.display import HTML, Markdown, display
 from kip_analysis.analyses.facts import tracker
 from kip_analysis.analyses.facts.section import targets_table
 from kip_analysis.analyses.land import relocation
-from kip_analysis.analyses.targets import forecast, scenarios, section, shares
+from kip_analysis.analyses.targets import anchors, backtest, forecast, scenarios, section, shares, verdicts
 from kip_analysis.analyses.targets.params import validate
 from kip_analysis.data import processed
 from kip_analysis.data.firm_panel import load_firm_panel
@@ -54,9 +56,9 @@ from kip_analysis.data.raw import load_table
 from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
-p = validate(as_of_year, target_year, scenario, n_draws, source_preference, results_path)
+p = validate(as_of_year, vintage, target_year, scenario, n_draws, source_preference, results_path)
 levers = scenarios.levers(p.scenario)
-tables = processed.load_all()
+tables = processed.load_all(p.as_of_year, p.vintage)
 facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
 iip = load_table("gso_iip_by_province")
 uses_simulated = p.scenario in scenarios.FROM_LAND_MODULE
@@ -66,12 +68,14 @@ if uses_simulated:  # exit rate from the relocation hazard (04_land_relocation),
     display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
                  f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
 assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)
-display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`."))
+display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`. "
+                 f"Vintage **{p.vintage}**: {facts.attrs.get('excluded_as_later', 0)} facts published after "
+                 f"{p.as_of_year} are left out."))
 
 # %% [markdown]
 # ## Where each target stands in the sources
 #
-# Every target against every actual the sources give for its year (see `01_programme_facts`),
+# Every target known by the reading year against every actual the sources give for its year,
 # and whether the verdict depends on which source is believed.
 
 # %%
@@ -83,6 +87,18 @@ by_preference = pd.DataFrame({
 targets_table(track).set_index("target").join(by_preference.add_prefix("status if "))
 
 # %% [markdown]
+# ## Do the anchors of the output share agree?
+#
+# Every sourced statement that implies Hanoi's industrial production value (or GRDP), the level
+# it implies, and its ratio to the reference anchor (b015 / b017). Beyond ±15% the anchors
+# disagree and the output-share targets cannot be assessed from published data.
+
+# %%
+anchor_table = anchors.anchor_table(facts)
+agree = anchors.anchors_agree(anchor_table)
+display(anchor_table, Markdown(f"Anchors agree: **{agree}**."))
+
+# %% [markdown]
 # ## Building the shares: numerators, denominators and every assumption
 #
 # Each round's products' revenue (VND bn) and exports (USD m) in its base year, with the
@@ -90,58 +106,73 @@ targets_table(track).set_index("target").join(by_preference.add_prefix("status i
 
 # %%
 values = shares.round_values(facts, rounds, assumptions)
-values
-
-# %%
-pd.DataFrame({"assumption": list(assumptions.describe()), "value": list(assumptions.describe().values())})
-
-# %%
 growth = shares.iip_growth(facts, iip, assumptions, range(2012, p.as_of_year + 1))
-exports_city = shares.city_exports(facts, assumptions)
-display(growth, exports_city)
-
-# %% [markdown]
-# The shares computed from these parts. Definitional mismatches: the numerator is products'
-# **revenue**, the denominator **production value**; the 2021 round's figure covers firms or
-# products (the source is unclear); the 77 firms' whole-firm 2020 revenue (VND200,000bn,
-# sources 002 and khuyencongonline) is **not** used. A share over 100% is flagged.
-
-# %%
 computed = shares.shares(facts, rounds, iip, assumptions)
-computed
+computed = computed[computed["year"] <= p.as_of_year]
+display(values, pd.DataFrame({"assumption": list(assumptions.describe()),
+                              "value": list(assumptions.describe().values())}), growth, computed)
 
 # %% [markdown]
-# ## Forecast: fan charts and probabilities
+# The output share under every anchor, numerator definition and renewal overlap (a product
+# re-recognised after its three-year validity may be counted in two rounds). The spread is why
+# no output-share probability is given: it is a sensitivity grid, not a forecast.
 
 # %%
-fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers,
-                             p.n_draws, assumptions=assumptions)
-display(Markdown("\n".join(f"- {note}" for note in fc.notes)))
-display(fc.growth_model.table)
-fig_output = figures.share_fan(fc.fan("output"), computed, target_table, "output", p.as_of_year, p.scenario)
-fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
-display(fig_output, HTML(f"<p><em>{fig_output._kip_caption}</em></p>"), fig_export,
-        HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
-
-# %%
-fc.probabilities
+production = shares.production_value(facts, growth[growth["year"] > 2018], assumptions)
+anchors.sensitivity_grid(anchor_table, values, production, p.as_of_year).round(1)
 
 # %% [markdown]
-# ## Backtest: a forecast made with data to 2018
+# ## Progress verdicts
+#
+# Current status and anticipated progress (classes in `kip_analysis.analyses.targets.progress`),
+# and for each export-share target still open, which single sourced row would flip its verdict.
 
 # %%
-bt = forecast.backtest(facts, rounds, target_table, iip, levers, n_draws=p.n_draws)
-bt
+verdict_rows = verdicts.verdict_table(target_table, rounds, facts, computed, p.as_of_year, agree,
+                                      p.source_preference)
+open_export = target_table[(target_table["metric"] == "kip_export_share")
+                           & (target_table["target_year"] >= p.as_of_year)]
+influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions, pd.Series(t._asdict()),
+                                                    p.as_of_year) for t in open_export.itertuples()}
+display(section.verdict_table(verdict_rows), *influence.values())
+
+# %% [markdown]
+# ## Probabilities, where a forecast has a horizon
+#
+# A Monte Carlo over parameter, model and scenario uncertainty, for export-share targets at
+# least a year after the reading year (the output share is left out while its anchors disagree).
+
+# %%
+fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers, p.n_draws,
+                              assumptions=assumptions)
+display(Markdown("\n".join(f"- {note}" for note in fc.notes)), fc.growth_model.table)
+probabilities = fc.probabilities[(fc.probabilities["metric"] == "kip_export_share")
+                                 & (fc.probabilities["target_year"] > p.as_of_year)]
+exhibits = {}
+if len(probabilities):
+    fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
+    display(fig_export, HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
+    exhibits["export_share_fan"] = fig_export
+probabilities
+
+# %% [markdown]
+# ## Backtests: rolling origins, real-time data, naive benchmarks
+
+# %%
+detail = backtest.rolling_origin(facts, iip, range(2016, p.as_of_year), n_draws=1000)  # outcomes known by as_of_year
+scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
+    columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
+display(detail.round(2), scores.round(3))
 
 # %% [markdown]
 # ## The section as the memo shows it
 
 # %%
 result = section.build_section(
-    fc.probabilities, computed, bt, {"output_share_fan": fig_output, "export_share_fan": fig_export}, p.as_of_year,
-    p.scenario, uses_simulated, assumptions.describe(),
-    params={"as_of_year": p.as_of_year, "target_year": p.target_year, "scenario": p.scenario, "n_draws": p.n_draws,
-            "source_preference": p.source_preference},
+    verdict_rows, anchor_table, agree, influence, probabilities, scores, exhibits, p.as_of_year, p.scenario,
+    uses_simulated, assumptions.describe(),
+    params={"as_of_year": p.as_of_year, "vintage": p.vintage, "target_year": p.target_year, "scenario": p.scenario,
+            "n_draws": p.n_draws, "source_preference": p.source_preference},
     raw_sha256=tables["programme_timeline"].attrs["raw_sha256"])
 display(HTML(section_html(result)))
 _ = result.publish(p.results_path)

@@ -28,6 +28,7 @@
 
 # %% tags=["parameters"]
 data_source: str = "simulated"  # simulated, or the path of a census extract with its .mapping.yml beside it
+vintage: str = "real_time"  # real_time uses only facts published by the end of the year; latest is an ex-post revision
 lease_ratio: float = 1.75  # Hanoi / neighbour lease ratio; default is the midpoint of the 1.5-2x in source 001
 subsidy_share: float = 0.5  # share of the lease gap a subsidy closes, 0-1
 memo_year: int = 2025  # year the memo reports on
@@ -50,9 +51,10 @@ from kip_analysis.data.raw import load_table
 from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
-p = validate(data_source, lease_ratio, subsidy_share, memo_year, n_draws, results_path)
-tables = processed.load_all()
+p = validate(data_source, vintage, lease_ratio, subsidy_share, memo_year, n_draws, results_path)
+tables = processed.load_all(p.memo_year, p.vintage)
 facts = tables["facts"]
+latest_facts = processed.load("facts")  # the SIMULATED panel's choice set is built from every sourced rent
 pci = load_table("pci_subindices")
 firms = load_firm_panel(p.data_source)
 if firms.simulated:
@@ -96,7 +98,7 @@ fdi.coefficients
 # errors clustered by firm.
 
 # %%
-neighbours = geography.neighbour_attributes(pci, geography.neighbour_rents(rents))
+neighbours = geography.neighbour_attributes(pci, geography.neighbour_rents(geography.rents_table(latest_facts)))
 choice = relocation.location_choice(firms.data, neighbours, geography.hanoi_land_access(pci), p.lease_ratio)
 for note in choice.coefficients.attrs["dropped"]:
     display(Markdown(f"*Dropped:* {note}"))
@@ -168,8 +170,8 @@ chosen.pivot_table(index="quantity", values=["q05", "median", "q95"])
 # %%
 at_risk = hazard.data[hazard.data["year"] == year]
 fx, fx_source = vnd_per_usd(facts)
-neighbour_rent = float(rents[(rents["consultant"] == "Savills") & (rents["province"] == "Northern Vietnam average")]
-                       ["midpoint"].iloc[0])
+regional = geography.regional_rent(rents)
+neighbour_rent = float(regional["midpoint"])
 cost = pd.DataFrame([{
     "subsidy_share": s,
     "yearly_cost_vnd_bn": relocation.subsidy_cost(at_risk, s, p.lease_ratio, neighbour_rent, fx),
@@ -178,7 +180,8 @@ cost = pd.DataFrame([{
 } for s in grid])
 cost["revenue_kept_per_vnd_of_subsidy"] = cost["kip_revenue_kept_vnd_bn"] / cost["yearly_cost_vnd_bn"]
 display(Markdown(f"Cost: the subsidised share of the rent gap on the land of every Hanoi firm at risk in {year}, "
-                 f"with the northern average rent {neighbour_rent:g} USD/m² per lease term (Savills 2021) "
+                 f"with the northern average rent {neighbour_rent:g} USD/m² per lease term ({regional['consultant']}, "
+                 f"{regional['period']}, fact {regional['fact_id']}) "
                  f"annualised over a 50-year lease term (assumption), at {fx:,.0f} VND per USD ({fx_source})."))
 cost
 
@@ -189,7 +192,8 @@ cost
 result = section.build_section(
     ratios, fdi, choice_table, choice, elastic, chosen, {"lease_ratios": fig_rents, "subsidy_curve": fig_cf},
     firms.label, firms.simulated,
-    params={"data_source": p.data_source, "lease_ratio": p.lease_ratio, "subsidy_share": p.subsidy_share,
+    params={"data_source": p.data_source, "vintage": p.vintage, "lease_ratio": p.lease_ratio,
+            "subsidy_share": p.subsidy_share,
             "memo_year": p.memo_year, "n_draws": p.n_draws},
     raw_sha256=provenance.raw_checksums())
 display(HTML(section_html(result)))

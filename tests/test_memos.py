@@ -50,6 +50,26 @@ def test_memo_sentences_carry_the_published_numbers(built):
     assert "<title>Hanoi Key Industrial Products: policy memo 2019 (baseline)</title>" in memo
 
 
+def test_a_2019_memo_cites_nothing_published_after_2019(built):
+    from kip_analysis.data import processed
+
+    out, _, _ = built
+    available = {}
+    for fact_id, date in processed.load("facts").set_index("fact_id")["available_from"].items():
+        for part in str(fact_id).split("+"):
+            available[part] = date
+    folder = out / "2019" / "baseline"
+    text = " ".join(p.read_text() for p in (folder / "results").glob("*.json"))
+    cited = set(re.findall(r"\b([a-e]\d{3}|[ws]\d{3})\b", text)) & set(available)
+    assert len(cited) > 10
+    late = sorted(f for f in cited if available[f] > "2019-12-31")
+    assert late == [], f"the 2019 memo cites facts published later: {late}"
+    memo = html.unescape((folder / "memo.html").read_text())
+    assert "Real-time memo: it uses only figures published by the end of 2019" in memo
+    for section in (read_section(p) for p in (folder / "results").glob("*.json")):
+        assert section.vintage in ("real_time", "simulated")
+
+
 def test_memo_html_is_offline_and_code_free(built):
     out, _, _ = built
     memo = (out / "2019" / "baseline" / "memo.html").read_text()

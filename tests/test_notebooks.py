@@ -47,7 +47,7 @@ def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
     assert "117 product-recognitions and 77 firm-recognitions in 3 rounds" in r.findings[0]
     assert r.exhibits[0].name == "programme_timeline" and len(r.exhibits[0].png_base64) > 1000
     assert r.simulated is False and not r.method_checks
-    assert r.raw_sha256 and r.params == {"as_of_year": 2020, "source_preference": "low"}
+    assert r.raw_sha256 and r.params == {"as_of_year": 2020, "vintage": "real_time", "source_preference": "low"}
     parts = memo.summary_parts([r])
     assert parts[memo.SUMMARY_PARTS[0]][0] == f"{r.title} — {r.findings[0]}"
     assert any("official KIP share" in c.would_settle for c in r.cannot_say)
@@ -58,17 +58,33 @@ def test_memo_notebook_refuses_a_bad_year(tmp_path):
         _execute(tmp_path, "00_annual_memo", {"memo_year": 2031, "results_dir": str(tmp_path)})
 
 
-def test_targets_notebook_publishes_probabilities(tmp_path):
+def test_targets_notebook_leads_with_verdicts_and_withholds_the_output_share(tmp_path):
     out = tmp_path / "03.json"
     _execute(tmp_path, "03_targets",
              {"as_of_year": 2022, "target_year": 2025, "n_draws": 300, "results_path": str(out)})
     r = read(out)
+    assert r.tables[0].title.startswith("Progress verdicts as of 2022")
+    verdicts = r.tables[0].frame.set_index("target")
+    assert (verdicts.loc[verdicts["what"] == "KIP share of city industrial production value", "verdict"]
+            == "cannot be assessed").all()
+    assert verdicts.loc["d006", "verdict"] in ("on track", "accelerate", "accelerate strongly")
     table = next(t for t in r.tables if t.title.startswith("Target probabilities"))
-    assert set(table.frame["what"]) == {"KIP share of city exports"}  # output share flagged: withheld
+    assert set(table.frame["what"]) == {"KIP share of city exports"} and set(table.frame["year"]) == {2025}
     assert any(c.question == "Will the output-share targets be met?" for c in r.cannot_say)
     assert not any("output share" in f.lower() and "P = " in f for f in r.findings)
-    assert any(s.startswith("The 2025 target for the KIP share of city exports") for s in r.findings)
-    assert {e.name for e in r.exhibits} == {"export_share_fan"}
+    assert any(f.startswith("Backtest of") for f in r.findings)
+    assert any("not robust" in f or "robust:" in f for f in r.findings)
+    assert {e.name for e in r.exhibits} == {"export_share_fan"} and r.vintage == "real_time"
+
+
+def test_targets_notebook_gives_no_probability_without_a_horizon(tmp_path):
+    out = tmp_path / "03.json"
+    _execute(tmp_path, "03_targets", {"as_of_year": 2025, "target_year": 2025, "n_draws": 300,
+                                      "results_path": str(out)})
+    r = read(out)
+    assert not any(t.title.startswith("Target probabilities") for t in r.tables) and not r.exhibits
+    assert any("has no horizon" in c.why for c in r.cannot_say)
+    assert all(float(x.rstrip("%")) <= 100 for f in r.findings for x in __import__("re").findall(r"\d+\.\d%", f))
 
 
 def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):

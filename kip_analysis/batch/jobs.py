@@ -1,7 +1,7 @@
 """Planning the batch: which notebook runs for which year and scenario, with which parameters,
 every parameter value validated here, in the parent process, before any kernel starts.
 
-May import: config, errors, analyses.
+May import: config, errors, data.processed, analyses.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kip_analysis import config
 from kip_analysis.analyses import VALIDATORS
+from kip_analysis.data import processed
 from kip_analysis.errors import ParameterError
 
 MEMO_NOTEBOOK = "00_annual_memo"
@@ -164,7 +165,9 @@ def plan(years: list[int], names: list[str], out_dir: Path, overrides: dict[str,
             for nb, spec in declared.items():
                 if nb == MEMO_NOTEBOOK:
                     continue
-                values = {"as_of_year": year, "memo_year": year, "scenario": scenario,
+                # real time wherever the sources had reported a round by the year's end, else ex post
+                vintage = "real_time" if year >= processed.first_real_time_year() else "latest"
+                values = {"as_of_year": year, "memo_year": year, "scenario": scenario, "vintage": vintage,
                           "results_path": "pending", **overrides}
                 jobs.append(Job(nb, year, scenario, {k: v for k, v in values.items() if k in spec},
                                 str(out_dir), str(source_dir)))

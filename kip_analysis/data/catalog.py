@@ -37,6 +37,8 @@ TABLES: dict[str, RawTable] = {t.name: t for t in (
              ("metric", "period", "kind", "geography", "cohort", "source_file", "unit")),
     RawTable("web_figures", _RAW / "web" / "web_figures.csv", schemas.WEB_FIGURES,
              ("series", "geography", "period", "source")),
+    RawTable("web_figures_supplement", _RAW / "web" / "web_figures_supplement.csv", schemas.WEB_FIGURES_SUPPLEMENT,
+             ("series", "geography", "period", "source")),
     RawTable("pci_subindices", _RAW / "provincial" / "pci_subindices.csv", schemas.PCI_SUBINDICES_SCHEMA,
              ("gso_code", "year", "subindex")),
     RawTable("gso_iip_by_province", _RAW / "provincial" / "gso_iip_by_province.csv", schemas.GSO_IIP,

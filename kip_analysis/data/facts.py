@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from kip_analysis.data.choice import WEB_ACCESS_DATE
 from kip_analysis.data.periods import parse_period
 from kip_analysis.data.quotes import figure_in_quote
 from kip_analysis.data.raw import load_table, split_range
@@ -26,8 +27,15 @@ COLUMNS: tuple[str, ...] = (
     "fact_id", "metric", "period", "period_kind", "year_start", "year_end",
     "value_low", "value_high", "unit", "value_low_c", "value_high_c", "unit_c",
     "kind", "geography", "cohort", "qualifier", "source_kind", "source_id", "outlet",
-    "published", "quote", "quote_status", "note",
+    "published", "available_from", "availability_rule", "quote", "quote_status", "note",
 )
+
+#: How a row's availability date is set (the real-time vintage rule), by source kind.
+AVAILABILITY_RULES: dict[str, str] = {
+    "article": "the article's publication date",
+    "web": "no page date recorded: the end of the period the figure describes (never earlier)",
+    "undated": "no page date and no period: the access date (never in a real-time memo)",
+}
 
 #: Qualifier clauses recognised in the web figures' notes (a note is split on ';' and a
 #: clause that is only the qualifier, quoted or not, counts), in the order they are reported.
@@ -81,11 +89,36 @@ def _finish(rows: pd.DataFrame) -> pd.DataFrame:
     rows["value_low_c"] = [v for v, _ in low_c]
     rows["value_high_c"] = [v for v, _ in high_c]
     rows["unit_c"] = [u for _, u in low_c]
+    rows["available_from"], rows["availability_rule"] = zip(*[
+        available_from(kind, published, end)
+        for kind, published, end in zip(rows["source_kind"], rows["published"], rows["year_end"], strict=True)
+    ], strict=True)
     rows["quote_status"] = [
         quote_status(lo, hi, q, n)
         for lo, hi, q, n in zip(rows["value_low"], rows["value_high"], rows["quote"], rows["note"], strict=True)
     ]
     return rows.loc[:, list(COLUMNS)].reset_index(drop=True)
+
+
+def available_from(source_kind: str, published: object, year_end: object) -> tuple[str, str]:
+    """The date from which a figure was available to a reader, and the rule that set it.
+
+    Articles: their publication date (``YYYY-MM`` counts from the month's first day). Web rows
+    (no page date recorded): the last day of the period they describe, a conservative rule —
+    a 2019 figure is not available before 31 December 2019. Undated web rows: the access date.
+
+    Examples
+    --------
+    >>> available_from("article", "2019-07", 2019)
+    ('2019-07-01', "the article's publication date")
+    >>> available_from("web", None, 2021)[0]
+    '2021-12-31'
+    """
+    if source_kind == "article" and isinstance(published, str):
+        return (published if len(published) == 10 else f"{published[:7]}-01"), AVAILABILITY_RULES["article"]
+    if year_end is not None and not pd.isna(year_end):
+        return f"{int(year_end)}-12-31", AVAILABILITY_RULES["web"]
+    return WEB_ACCESS_DATE, AVAILABILITY_RULES["undated"]
 
 
 def article_facts(seed: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -117,7 +150,7 @@ def _web_cohort(series: str, period: str, note: str | None) -> str | None:
     return None
 
 
-def web_facts(web: pd.DataFrame | None = None) -> pd.DataFrame:
+def web_facts(web: pd.DataFrame | None = None, prefix: str = "w") -> pd.DataFrame:
     """The web figures in the tidy shape.
 
     ``*_low`` / ``*_high`` series pairs (rent ranges, target ranges) become one range row;
@@ -138,7 +171,7 @@ def web_facts(web: pd.DataFrame | None = None) -> pd.DataFrame:
         note = rec["note"] if isinstance(rec["note"], str) else None
         qualifiers = note_qualifiers(note)
         out = {
-            "fact_id": f"w{row + 2:03d}",
+            "fact_id": f"{prefix}{row + 2:03d}",
             "metric": metric, "period": rec["period"], "value_low": low, "value_high": high,
             "unit": rec["unit"], "kind": kind, "geography": rec["geography"],
             "cohort": _web_cohort(rec["series"], rec["period"], note),
@@ -190,8 +223,11 @@ def _inherit_cohorts(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def all_facts() -> pd.DataFrame:
-    """Article and web figures together, article rows first."""
-    return pd.concat([article_facts(), web_facts()], ignore_index=True)
+    """Article figures, web figures (ids ``w``) and the supplementary web figures (ids ``s``),
+    in that order.
+    """
+    return pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s")],
+                     ignore_index=True)
 
 
 def vnd_per_usd(facts: pd.DataFrame) -> tuple[float, str]:

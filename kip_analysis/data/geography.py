@@ -59,6 +59,20 @@ def neighbour_rents(rents: pd.DataFrame, consultant: str = CHOICE_SET_CONSULTANT
     return out
 
 
+def regional_rent(rents: pd.DataFrame, area: str = "Northern Vietnam average") -> pd.Series:
+    """The latest dated rent quoted for ``area`` (any consultant): a row of :func:`rents_table`.
+
+    Raises
+    ------
+    ParameterError
+        When no dated rent for ``area`` is among ``rents`` (e.g. a real-time vintage before any).
+    """
+    rows = rents[(rents["province"] == area) & (rents["period"] != "undated")].sort_values("period", kind="stable")
+    if rows.empty:
+        raise ParameterError(f"no dated industrial-park rent for {area} among these facts")
+    return rows.iloc[-1]
+
+
 def land_access(pci: pd.DataFrame, code: str, year: int = 2016) -> float:
     """A province's PCI land-access score in ``year``; raises when the PCI table lacks it."""
     hit = pci[(pci["gso_code"] == code) & (pci["year"] == year) & (pci["subindex"] == "land_access")]

@@ -24,7 +24,8 @@ class Period:
     text
         The period as written in the source.
     kind
-        One of ``year``, ``span``, ``round``, ``quarter``, ``before``, ``undated``.
+        One of ``year``, ``span``, ``round``, ``months`` (e.g. ``2020 Jan-Oct``), ``quarter``,
+        ``before``, ``undated``.
     start, end
         First and last calendar year covered (``None`` when undated; ``before YYYY``
         ends the year before YYYY and has no start).
@@ -66,6 +67,9 @@ def parse_period(text: str) -> Period:
         return Period(s, "span", start, end)
     if m := re.fullmatch(rf"({_YEAR}) round", s):
         return Period(s, "round", int(m.group(1)), int(m.group(1)))
+    if m := re.fullmatch(rf"({_YEAR}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-"
+                         r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", s):
+        return Period(s, "months", int(m.group(1)), int(m.group(1)))
     if m := re.fullmatch(rf"({_YEAR})Q[1-4]", s):
         return Period(s, "quarter", int(m.group(1)), int(m.group(1)))
     if m := re.fullmatch(rf"before ({_YEAR})", s):
@@ -73,6 +77,6 @@ def parse_period(text: str) -> Period:
     if s == "undated":
         return Period(s, "undated", None, None)
     raise ValueError(
-        f"unparseable period {text!r}; expected YYYY, YYYY-YYYY, 'YYYY round', YYYYQn, "
+        f"unparseable period {text!r}; expected YYYY, YYYY-YYYY, 'YYYY round', 'YYYY Jan-Oct', YYYYQn, "
         "'before YYYY' or 'undated'"
     )

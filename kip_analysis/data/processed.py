@@ -11,6 +11,7 @@ May import: config, versions, io, data.choice, data.facts, data.provenance.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -46,17 +47,24 @@ def _timeline_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_rounds(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
-    """Recognition rounds 2018-2025: products and firms per round, cumulative sums, and the
-    cumulative totals the sources report beside them (``matches`` says whether they agree).
+    """Recognition rounds from 2018 to the last round the facts report: products and firms per
+    round, cumulative sums, and the cumulative totals the sources report beside them (``matches``
+    says whether they agree). Rounds after the last reported one are not yet known (a real-time
+    vintage stops there).
 
     Raises
     ------
     ValueError
-        If a round has no sourced product or firm count.
+        If a round has no sourced product or firm count although a later round has one.
     """
     actual = facts[(facts["kind"] == "actual") & (facts["geography"] == "Hanoi")]
+    counted = actual[actual["metric"].isin(["kip_products_recognised", "kip_firms_recognised"])]
+    last = int(counted["year_end"].max()) if len(counted) else config.FIRST_YEAR - 1
+    if last < config.FIRST_YEAR:
+        raise ValueError("no recognition round is reported in these facts (a real-time vintage before any "
+                         "round result was published)")
     rows = []
-    for year in ROUND_YEARS:
+    for year in (y for y in ROUND_YEARS if y <= last):
         row: dict = {"round": year}
         for what in ("products", "firms"):
             cands = actual[(actual["metric"] == f"kip_{what}_recognised") & (actual["year_end"] == year)]
@@ -261,9 +269,57 @@ def write_all(out_dir: Path | None = None) -> dict[str, Path]:
 TABLES: tuple[str, ...] = ("facts", "recognition_rounds", "programme_timeline", "targets", "conflicts")
 
 
-def load_all() -> dict[str, pd.DataFrame]:
-    """Every processed table with its provenance record in ``attrs``."""
-    return {name: load(name) for name in TABLES}
+#: Data vintages: ``real_time`` uses only facts available by the end of the reading year;
+#: ``latest`` uses every fact (an ex-post revision).
+VINTAGES: tuple[str, ...] = ("real_time", "latest")
+
+
+def available_by(facts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The facts a reader could have seen by the end of ``year`` (``available_from`` on or before it).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"fact_id": ["a", "b"], "available_from": ["2019-05-14", "2020-10-24"]})
+    >>> available_by(f, 2019)["fact_id"].tolist()
+    ['a']
+    """
+    known = facts[facts["available_from"].astype(str) <= f"{year}-12-31"]
+    known.attrs = {**facts.attrs, "excluded_as_later": int(len(facts) - len(known))}
+    return known
+
+
+@functools.cache
+def first_real_time_year() -> int:
+    """The first year by whose end the sources had published a round's results: a real-time memo
+    needs at least one round, so earlier memos can only be ex-post revisions.
+    """
+    facts = load("facts")
+    counts = facts[facts["metric"].isin(["kip_products_recognised", "kip_firms_recognised"])
+                   & (facts["kind"] == "actual")]
+    return int(counts.groupby("year_end")["available_from"].max().min()[:4])
+
+
+def load_all(as_of_year: int | None = None, vintage: str = "latest") -> dict[str, pd.DataFrame]:
+    """Every processed table with its provenance record in ``attrs``.
+
+    With ``vintage="real_time"`` the tables are rebuilt from the facts available by the end of
+    ``as_of_year`` only (``attrs["excluded_as_later"]`` counts the facts left out), so a memo for
+    year Y cites nothing published later; ``"latest"`` returns the tables as written.
+    """
+    if vintage not in VINTAGES:
+        raise ValueError(f"vintage={vintage!r}: expected one of {', '.join(VINTAGES)}")
+    tables = {name: load(name) for name in TABLES}
+    if vintage == "latest" or as_of_year is None:
+        for table in tables.values():
+            table.attrs["vintage"] = "latest"
+        return tables
+    known = available_by(tables["facts"], as_of_year)
+    rebuilt = build_all(known)
+    for name, table in rebuilt.items():
+        keep = {k: v for k, v in tables[name].attrs.items() if k in ("raw_sha256", "code_version", "packages")}
+        table.attrs.update({**keep, "vintage": "real_time", "as_of_year": as_of_year,
+                            "excluded_as_later": known.attrs["excluded_as_later"]})
+    return rebuilt
 
 
 def ensure_current() -> None:

@@ -17,6 +17,7 @@ CANONICAL: dict[str, tuple[str, float]] = {
     "percent yoy": ("percent yoy", 1.0),
     "percent per year": ("percent per year", 1.0),
     "percentage points": ("percentage points", 1.0),
+    "percent of GRDP": ("percent of GRDP", 1.0),
     "VND billion": ("VND billion", 1.0),
     "VND trillion": ("VND billion", 1000.0),
     "USD million": ("USD million", 1.0),

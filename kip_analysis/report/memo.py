@@ -63,8 +63,8 @@ def executive_summary(sections: list[Section]) -> str:
 
 def vintage_note(sections: list[Section], memo_year: int) -> str:
     """Which data vintage the memo uses: real time (only what was published by the memo year) or later."""
-    kinds = sorted({s.vintage for s in sections})
-    if kinds == ["real_time"]:
+    kinds = sorted({s.vintage for s in sections} & {"real_time", "latest"})  # the sourced-data vintages
+    if kinds in (["real_time"], []):
         return (f"Real-time memo: it uses only figures published by the end of {memo_year}, as a reader "
                 f"in {memo_year} could have seen them.")
     return (f"Ex-post reading: this memo for {memo_year} may use figures published after {memo_year} "

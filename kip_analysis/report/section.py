@@ -133,7 +133,8 @@ class Section:
     params: dict = field(default_factory=dict)
     raw_sha256: dict = field(default_factory=dict)
     simulated: bool = False
-    vintage: str = "latest"  # "real_time": only what was published by the memo year; "latest": ex-post
+    # "real_time": only what was published by the memo year; "latest": ex post; "simulated": not sourced data
+    vintage: str = "latest"
 
     def __post_init__(self) -> None:
         if not self.key or not self.title:

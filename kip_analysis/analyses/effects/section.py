@@ -71,4 +71,5 @@ def build_section(comparison: pd.DataFrame, by_cohort: pd.DataFrame, pretrend: d
                             f"{100 * cs['estimate']:.1f} log points, 95% CI {100 * cs['ci_low']:.1f} to "
                             f"{100 * cs['ci_high']:.1f}", float(cs["estimate"]), simulated, trend=True),),
         params=params, raw_sha256=raw_sha256, simulated=simulated,
+        vintage="simulated" if simulated else "census extract",
     )

@@ -115,7 +115,8 @@ def _ids(frame: pd.DataFrame, *columns: str) -> str:
 
 
 def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataFrame, timeline: pd.DataFrame,
-                  as_of_year: int, source_preference: str, preference_rule: str, timeline_fig: Figure) -> Section:
+                  as_of_year: int, source_preference: str, preference_rule: str, timeline_fig: Figure,
+                  vintage: str = "real_time") -> Section:
     """The programme-facts Section as of ``as_of_year``."""
     headline = facts_headline(rounds, track, conflicts, as_of_year)
     shown = rounds[rounds["round"] <= as_of_year]
@@ -169,6 +170,6 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
                      f"{headline['targets_no_actual']}, open {headline['targets_open']}",
                      float(headline["targets_met"])),
         ),
-        params={"as_of_year": as_of_year, "source_preference": source_preference},
-        raw_sha256=timeline.attrs["raw_sha256"], simulated=False,
+        params={"as_of_year": as_of_year, "vintage": vintage, "source_preference": source_preference},
+        raw_sha256=timeline.attrs["raw_sha256"], simulated=False, vintage=vintage,
     )

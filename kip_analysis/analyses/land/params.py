@@ -1,6 +1,6 @@
 """Parameters of the land-lease and relocation analysis (``04_land_relocation``), validated.
 
-May import: checks, errors. The memo batch calls :func:`validate` in the parent process
+May import: config, checks, errors, data.processed. The memo batch calls :func:`validate` in the parent process
 before any kernel starts; the notebook calls the same function.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kip_analysis import config
-from kip_analysis.checks import check_int, check_number, check_year
+from kip_analysis.checks import check_int, check_number, check_vintage, check_year
+from kip_analysis.data import processed
 
 #: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
 DEFAULT_LEASE_RATIO: float = 1.75
@@ -38,6 +39,7 @@ class LandParams:
     """Validated parameters of ``04_land_relocation``."""
 
     data_source: str
+    vintage: str
     lease_ratio: float
     subsidy_share: float
     memo_year: int
@@ -45,17 +47,19 @@ class LandParams:
     results_path: str
 
 
-def validate(data_source: str = "simulated", lease_ratio: float = DEFAULT_LEASE_RATIO, subsidy_share: float = 0.5,
-             memo_year: int = config.LAST_YEAR, n_draws: int = 500, results_path: str = "") -> LandParams:
+def validate(data_source: str = "simulated", vintage: str = "real_time", lease_ratio: float = DEFAULT_LEASE_RATIO,
+             subsidy_share: float = 0.5, memo_year: int = config.LAST_YEAR, n_draws: int = 500,
+             results_path: str = "") -> LandParams:
     """Validate the parameters of ``04_land_relocation``.
 
     Examples
     --------
-    >>> validate("simulated", 1.75, 0.5, 2025, 10)
+    >>> validate("simulated", "real_time", 1.75, 0.5, 2025, 10)
     Traceback (most recent call last):
     ...
     kip_analysis.errors.ParameterError: n_draws=10: expected an integer 50-100000
     """
-    return LandParams(str(data_source), check_lease_ratio(lease_ratio), check_subsidy_share(subsidy_share),
-                      check_year("memo_year", memo_year), check_int("n_draws", n_draws, 50, 100_000),
-                      str(results_path))
+    year = check_year("memo_year", memo_year)
+    return LandParams(str(data_source), check_vintage(year, vintage, processed.first_real_time_year()),
+                      check_lease_ratio(lease_ratio), check_subsidy_share(subsidy_share), year,
+                      check_int("n_draws", n_draws, 50, 100_000), str(results_path))

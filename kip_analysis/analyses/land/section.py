@@ -75,7 +75,9 @@ def build_section(ratios: pd.DataFrame, fdi: FdiLocation, choice_table: pd.DataF
         findings=tuple(real_data_reading(ratios, fdi, lease_ratio)) + (() if simulated else tuple(firm_sentences)),
         method_checks=tuple(firm_sentences) if simulated else (),
         cannot_say=cannot,
-        caveats=(f"The lease ratio {lease_ratio:g} is one constant (source 001's 1.5-2x midpoint by default).",),
+        caveats=(f"The lease ratio {lease_ratio:g} is one constant (source 001's 1.5-2x midpoint by default).",
+                 "The SIMULATED panel's choice set (neighbours' rents) uses every sourced rent, whatever the memo's "
+                 "vintage: it is part of the simulation's design, not a finding."),
         tables=(
             Table("Hanoi / neighbour lease ratios by consultant", "ratio of rents (USD per m² per lease term)",
                   f"web_figures.csv rows {rent_facts}", ratios.round(2)),
@@ -97,5 +99,5 @@ def build_section(ratios: pd.DataFrame, fdi: FdiLocation, choice_table: pd.DataF
                      f"{float(fdi.fit.params['land_access']):.3f} (SE {float(fdi.fit.bse['land_access']):.3f})",
                      float(fdi.fit.params["land_access"])),
         ),
-        params=params, raw_sha256=raw_sha256, simulated=simulated,
+        params=params, raw_sha256=raw_sha256, simulated=simulated, vintage=params.get("vintage", "latest"),
     )

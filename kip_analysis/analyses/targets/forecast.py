@@ -1,5 +1,6 @@
 """Will the output-share and export-share targets be met? Monte Carlo forecasts of the
-KIP shares with a probability for each target, scenarios, and a backtest.
+KIP shares with a probability for each target, and scenarios (the honest backtests are in
+:mod:`kip_analysis.analyses.targets.backtest`).
 
 The forecast is built from its parts (:mod:`kip_analysis.analyses.targets.shares`): rounds already
 recognised (three-year validity, renewals, exits), new rounds per the plan known at the
@@ -202,27 +203,4 @@ def target_probabilities(targets: pd.DataFrame, years: np.ndarray, draws: dict[s
             "q10": q[1], "q90": q[3], "q025": q[0], "q975": q[4], "n_draws": int(ok.sum()),
             "as_of_year": as_of_year,
         })
-    return pd.DataFrame(rows)
-
-
-def backtest(facts: pd.DataFrame, rounds: pd.DataFrame, targets: pd.DataFrame, iip_table: pd.DataFrame | None,
-             levers: Levers, years: tuple[int, ...] = (2020, 2021), as_of_year: int = 2018,
-             n_draws: int = 2000, seed: int = 20250101) -> pd.DataFrame:
-    """Forecast made with data to ``as_of_year`` against the shares computed from all the data."""
-    made = forecast_shares(facts, rounds, targets, iip_table, as_of_year, max(years), levers, n_draws, seed)
-    computed = shares.shares(facts, rounds, iip_table,
-                             shares.ShareAssumptions(product_growth=levers.product_growth)).set_index("year")
-    rows = []
-    for which, column in (("output", "output_share"), ("export", "export_share")):
-        fan = made.fan(which).set_index("year")
-        for year in years:
-            later = computed.loc[year, column]
-            rows.append({
-                "share": which, "year": year, "forecast_median": fan.loc[year, "median"],
-                "forecast_q10": fan.loc[year, "q10"], "forecast_q90": fan.loc[year, "q90"],
-                "computed_from_all_data": later,
-                "inside_80pct": bool(fan.loc[year, "q10"] <= later <= fan.loc[year, "q90"])
-                if np.isfinite(fan.loc[year, "median"]) and np.isfinite(later) else None,
-                "miss_pp": later - fan.loc[year, "median"] if np.isfinite(fan.loc[year, "median"]) else np.nan,
-            })
     return pd.DataFrame(rows)

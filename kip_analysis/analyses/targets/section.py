@@ -1,9 +1,13 @@
-"""The targets analysis as a memo Section, every number from the tables passed in.
+"""The targets analysis as a memo Section: the progress verdict table first, then the anchor
+check, the influence of single rows, probabilities only where they are defensible, and the
+backtest scores. Every number comes from the tables passed in.
 
 May import: report.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -12,34 +16,30 @@ from kip_analysis.report.format import metric_label, pct, with_unit
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "Will the targets be met?"
+SOURCES = "facts (rounds, revenue and export figures, city exports, production index); GSO IIP 2012-16"
 
 
-def targets_reading(probabilities: pd.DataFrame, backtest: pd.DataFrame,
-                    as_of_year: int, scenario: str) -> list[str]:
-    """The targets analysis in sentences, every number from the tables passed in."""
-    sentences = []
-    for p in probabilities.itertuples():
-        what = metric_label(p.metric)
-        band = f"{p.low:g}%" if p.low == p.high else f"{p.low:g}–{p.high:g}%"
-        sentences.append(
-            f"The {p.target_year} {p.kind} for the {what} of {band} has P = {p.p_reach_low:.2f} of reaching "
-            + ("its level" if p.low == p.high
-               else f"its low end and P = {p.p_in_range:.2f} of landing inside the range")
-            + f" (scenario {scenario}, forecast as of {as_of_year}: median {pct(p.median)}, "
-            f"80% interval {pct(p.q10)}–{pct(p.q90)})."
-        )
-    bt = backtest[backtest["forecast_median"].notna()]
-    for b in bt.itertuples():
-        sentences.append(
-            f"Backtest: made with data to 2018, the forecast of the {b.year} {b.share} share was "
-            f"{pct(b.forecast_median)} (80%: {pct(b.forecast_q10)}–{pct(b.forecast_q90)}); computed from all "
-            f"later sourced rows it is {pct(b.computed_from_all_data)}, a miss of {b.miss_pp:+.1f} points"
-            + (" inside the 80% interval." if b.inside_80pct else " outside the 80% interval.")
-        )
-    if backtest["forecast_median"].isna().any():
-        sentences.append("The export share cannot be backtested from 2018: the sources give no city export "
-                         "figure for 2018 or earlier.")
-    return sentences
+def _rate(x: float, metric: str) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else (
+        f"{100 * x:.1f}%/yr" if metric.endswith("_share") else f"{x:.1f}/yr")
+
+
+def _unit(metric: str) -> str:
+    return "percent" if metric.endswith("_share") else "products" if "products" in metric else "firms"
+
+
+def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table as reviewers read it."""
+    return pd.DataFrame({
+        "target": verdicts["target_id"], "what": [metric_label(m) for m in verdicts["metric"]],
+        "year": verdicts["target_year"],
+        "target range": [with_unit(lo, hi, _unit(m)) for lo, hi, m in
+                         zip(verdicts["low"], verdicts["high"], verdicts["metric"], strict=True)],
+        "base": verdicts["base"], "current": verdicts["current"],
+        "pace": [_rate(x, m) for x, m in zip(verdicts["actual_rate"], verdicts["metric"], strict=True)],
+        "required": [_rate(x, m) for x, m in zip(verdicts["required_rate"], verdicts["metric"], strict=True)],
+        "verdict": verdicts["class"], "why": verdicts["reason"],
+    })
 
 
 def probability_table(probabilities: pd.DataFrame) -> pd.DataFrame:
@@ -49,75 +49,138 @@ def probability_table(probabilities: pd.DataFrame) -> pd.DataFrame:
         "what": [metric_label(m) for m in probabilities["metric"]],
         "year": probabilities["target_year"],
         "target range": [with_unit(lo, hi, "percent") for lo, hi in zip(probabilities["low"], probabilities["high"],
-                                                                        strict=True)],
+                                                                       strict=True)],
         "P(reach low end)": probabilities["p_reach_low"].map("{:.2f}".format),
         "P(inside range)": probabilities["p_in_range"].map("{:.2f}".format),
         "median": probabilities["median"].map(pct),
         "80% interval": [f"{pct(a)}–{pct(b)}" for a, b in zip(probabilities["q10"], probabilities["q90"],
-                                                                 strict=True)],
-        "95% interval": [f"{pct(a)}–{pct(b)}" for a, b in zip(probabilities["q025"], probabilities["q975"],
-                                                                 strict=True)],
-    })
-
-
-def backtest_table(backtest: pd.DataFrame) -> pd.DataFrame:
-    """Backtest as a reader's table."""
-    return pd.DataFrame({
-        "share": backtest["share"], "year": backtest["year"],
-        "forecast median": backtest["forecast_median"].map(pct),
-        "80% interval": [f"{pct(a)}–{pct(b)}" for a, b in zip(backtest["forecast_q10"], backtest["forecast_q90"],
                                                                strict=True)],
-        "computed from all data": backtest["computed_from_all_data"].map(pct),
-        "miss (points)": backtest["miss_pp"].map(lambda x: "—" if pd.isna(x) else f"{x:+.1f}"),
+        "95% interval": [f"{pct(a)}–{pct(b)}" for a, b in zip(probabilities["q025"], probabilities["q975"],
+                                                               strict=True)],
     })
 
 
-def build_section(probabilities: pd.DataFrame, computed: pd.DataFrame, backtest: pd.DataFrame,
+def backtest_sentences(scores: pd.DataFrame) -> list[str]:
+    """The rolling-origin backtest in one sentence per series."""
+    out = []
+    for series, g in scores.groupby("series", sort=True):
+        g = g.set_index("method")
+        if "workbook model" not in g.index:
+            continue
+        m = g.loc["workbook model"]
+        best = g["crps"].idxmin()
+        out.append(
+            f"Backtest of {series} (rolling origins, one year ahead, {int(m['forecasts'])} forecasts): the workbook's "
+            f"80% intervals covered {m['coverage_80']:.0%} of outcomes and its 95% intervals {m['coverage_95']:.0%}; "
+            f"mean CRPS {m['crps']:.3g} against {g.loc['last value', 'crps']:.3g} for the last value and "
+            f"{g.loc['historical mean', 'crps']:.3g} for the historical mean"
+            + (" — the workbook's method scores best." if best == "workbook model"
+               else f" — the {best} benchmark scores better; read the forecasts with that in mind."))
+    return out
+
+
+def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: bool,
+                  influence: dict[str, pd.DataFrame], probabilities: pd.DataFrame, scores: pd.DataFrame,
                   figures: dict[str, Figure], as_of_year: int, scenario: str, uses_simulated: bool,
                   assumptions: dict, params: dict, raw_sha256: dict) -> Section:
-    """The targets Section. Output-share probabilities are withheld (and said so) when the computed
-    output share exceeds 100% in any year: the analysis itself flags them.
+    """The targets Section: verdicts lead; probabilities only for targets at least a year ahead whose
+    inputs passed the checks; the output share, whose anchors disagree, only under "cannot say".
     """
-    flagged = bool((computed["output_share"] > 100).any())
-    shown = probabilities[~(flagged & (probabilities["metric"] == "kip_output_share"))]
-    if flagged:  # the backtest of the output share rests on the same flagged anchor
-        backtest = backtest[backtest["share"] != "output"]
-    sentences = targets_reading(shown, backtest, as_of_year, scenario)
+    findings = []
+    for v in verdicts[verdicts["class"] != "cannot be assessed"].to_dict("records"):
+        what = (f"{v['target_id']} ({metric_label(v['metric'])}, {with_unit(v['low'], v['high'], _unit(v['metric']))} "
+                f"by {v['target_year']})")
+        if v["reason"].startswith("target year reached"):
+            findings.append(f"Target {what}: {v['current']} — {v['class']}.")
+        else:
+            findings.append(f"Target {what}: {v['current']}; pace {_rate(v['actual_rate'], v['metric'])} against "
+                            f"{_rate(v['required_rate'], v['metric'])} required (ratio {v['ratio']:.2f}) — "
+                            f"{v['class']}.")
+    for target_id, table in influence.items():
+        flips = table[table["flips"]]
+        findings.append(
+            f"The verdict on {target_id} ({table.attrs['verdict']}) is "
+            + ("robust: no single sourced row changes it." if table.attrs["robust"] else
+               "not robust: dropping " + "; ".join(f"row {r.dropped} alone makes it {r.verdict}"
+                                                   for r in flips.itertuples()) + "."))
     label = " (SIMULATED exit rate)" if uses_simulated else ""
-    probability_sentences = [s for s in sentences if not s.startswith("Backtest") and "cannot be backtested" not in s]
-    other = [s for s in sentences if s not in probability_sentences]
+    not_robust = {t for t, table in influence.items() if not table.attrs["robust"]}
+    p_sentences = [
+        f"The {p.target_year} {p.kind} for the {metric_label(p.metric)} of "
+        f"{with_unit(p.low, p.high, 'percent')} has P = {p.p_reach_low:.2f} of reaching its low end (scenario "
+        f"{scenario}, as of {as_of_year}: median {pct(p.median)}, 80% interval {pct(p.q10)}–{pct(p.q90)})"
+        + (": it rests on single sourced rows (influence table)." if p.target_id in not_robust else ".")
+        for p in probabilities.itertuples()]
+    classes = verdicts.set_index("target_id")["class"]
+    for p in probabilities.itertuples():
+        cls = classes.get(p.target_id)
+        if (cls in ("on track", "met") and p.p_reach_low < 0.5) or (
+                cls in ("accelerate", "accelerate strongly", "regressing") and p.p_reach_low >= 0.5):
+            p_sentences.append(
+                f"For {p.target_id} the pace-based verdict ({cls}) and the forecast (P = {p.p_reach_low:.2f}) "
+                "disagree: the pace extrapolates the share's growth since its base year, while the forecast rebuilds "
+                f"the {p.target_year} numerator from the rounds then in force, with exports per product drawn from "
+                "the sourced rounds; neither is an official figure.")
+    findings += backtest_sentences(scores)
     cannot = []
-    if flagged:
-        over = computed[computed["output_share"] > 100]
+    if not anchors_agree:
+        worst = anchors.loc[(anchors["ratio"] - 1).abs().idxmax()]
         cannot.append(CannotSay(
             "Will the output-share targets be met?",
-            f"the output share computed from the sources' own 2018 anchor (35.2%) exceeds 100% in "
-            f"{', '.join(str(y) for y in over['year'])}: the later rounds' revenue figures and that anchor cannot be "
-            "on the same definition, so no probability is shown.",
+            f"cannot be assessed from published data: the sourced statements that imply Hanoi's industrial "
+            f"production value disagree — {worst['anchor']} implies {worst['ratio']:.2f} times its reference "
+            f"({worst['compared_with']}); the shares they imply are not on one definition.",
             "a sourced level of Hanoi's industrial production value (VND) for any year."))
-    sources = "facts (rounds, revenue and export figures, city exports, production index); GSO IIP 2012-16"
+    for v in verdicts[(verdicts["class"] == "cannot be assessed") & (verdicts["metric"] != "kip_output_share")
+                      ].to_dict("records"):
+        cannot.append(CannotSay(
+            f"Progress on target {v['target_id']} ({metric_label(v['metric'])}, {v['target_year']})?",
+            f"{v['reason']}.", "an official KIP export share, or the city's export level, for that year."))
+    if as_of_year >= max(verdicts["target_year"], default=as_of_year):
+        cannot.append(CannotSay(
+            f"What is the probability that the {as_of_year} targets are met?",
+            f"a forecast made in {as_of_year} for {as_of_year} has no horizon; its spread would only restate the "
+            "assumptions.", "the year's official figures; the verdict table reads them as they appear."))
+    verdict_rows = verdict_table(verdicts)
+    influence_rows = pd.concat([t.assign(target=k) for k, t in influence.items()], ignore_index=True) if influence \
+        else pd.DataFrame(columns=["target", "dropped", "verdict", "flips"])
+    tables = [
+        Table(f"Progress verdicts as of {as_of_year} (ESCAP current status and anticipated progress)",
+              "counts: recognitions; shares: percent of the city total; pace and required: per year", SOURCES,
+              verdict_rows),
+        Table("Anchors: sourced statements that imply the city's industrial production value",
+              "VND billion; ratio to the reference anchor", "facts " + ", ".join(anchors["anchor"]) if len(anchors)
+              else "facts b015, b017", anchors.round(3)),
+        Table("Influence: the export-share verdict with each sourced row left out", "verdict class", SOURCES,
+              influence_rows[["target", "dropped", "verdict", "flips"]]),
+        Table("Backtest scores (rolling origin, one year ahead)", "coverage: share of outcomes; CRPS and MASE in "
+              "the series' units", SOURCES, scores.round(3)),
+    ]
+    if len(probabilities):
+        tables.insert(3, Table("Target probabilities (export share, at least one year ahead)" + label,
+                               "probability; percent of the city's exports", SOURCES,
+                               probability_table(probabilities), uses_simulated))
+    headlines = [Headline(f"verdict_{v['target_id']}", f"{metric_label(v['metric'])} {v['target_year']} "
+                          f"({v['target_id']})", v["class"]) for v in verdicts.to_dict("records")
+                 if v["target_year"] >= as_of_year and v["metric"] != "kip_output_share"]
+    if not anchors_agree:
+        headlines.insert(0, Headline("output_share_verdict", "Output-share targets",
+                                     "cannot be assessed from published data (anchors disagree)"))
+    headlines += [Headline(f"p_{p.metric}_{p.target_year}", f"P(reach low end of {p.target_year} "
+                           f"{metric_label(p.metric)}){label}", f"{p.p_reach_low:.2f} (median {pct(p.median)})",
+                           float(p.p_reach_low), uses_simulated) for p in probabilities.itertuples()]
     return Section(
-        key="03_targets", title=TITLE,
-        findings=tuple(other) + (() if uses_simulated else tuple(probability_sentences)),
-        method_checks=tuple(f"SIMULATED exit rate: {s}" for s in probability_sentences) if uses_simulated else (),
+        key="03_targets", title=TITLE, findings=tuple(findings + ([] if uses_simulated else p_sentences)),
+        method_checks=tuple(f"SIMULATED exit rate: {s}" for s in p_sentences) if uses_simulated else (),
         cannot_say=tuple(cannot),
         caveats=("Shares are rebuilt from sourced rows under stated assumptions — recognition valid "
                  f"{assumptions['validity_years']} years, recognised products growing "
-                 f"{assumptions['product_growth']:.1%} a year, price growth {assumptions['price_growth']:.1%} (no "
-                 f"sourced deflator), index gap filled by {assumptions['iip_gap']}, export gaps by "
-                 f"{assumptions['export_gap']}; products' revenue is set against production value and the 77 firms' "
-                 "whole-firm revenue is not used.",),
-        tables=(Table("Target probabilities" + label, "probability; percent of the city total", sources,
-                      probability_table(shown), uses_simulated),
-                Table("Backtest (forecast made with data to 2018)", "percent of the city total", sources,
-                      backtest_table(backtest))),
-        exhibits=tuple(Exhibit.from_figure(name, fig, sources, uses_simulated) for name, fig in figures.items()
-                       if not (flagged and name == "output_share_fan")),
-        headlines=((Headline("output_share_verdict", "Output-share targets",
-                             "cannot be assessed from published data (anchors disagree)"),) if flagged else ())
-        + tuple(Headline(f"p_{r.metric}_{r.target_year}",
-                                 f"P(reach low end of {r.target_year} {metric_label(r.metric)}){label}",
-                                 f"{r.p_reach_low:.2f} (median {pct(r.median)})", float(r.p_reach_low),
-                                 uses_simulated) for r in shown.itertuples()),
-        params=params, raw_sha256=raw_sha256, simulated=uses_simulated,
+                 f"{assumptions['product_growth']:.1%} a year, export gaps filled by {assumptions['export_gap']}; a "
+                 "share computed this way is an estimate from the sources, not an official figure.",
+                 "Counts are sums of rounds (product- and firm-recognitions): a product or firm recognised again "
+                 "counts again."),
+        tables=tuple(tables),
+        exhibits=tuple(Exhibit.from_figure(name, fig, SOURCES, uses_simulated) for name, fig in figures.items()),
+        headlines=tuple(headlines), params=params, raw_sha256=raw_sha256, simulated=uses_simulated,
+        vintage=params.get("vintage", "latest"),
     )

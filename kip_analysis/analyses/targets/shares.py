@@ -198,7 +198,8 @@ def city_exports(facts: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataF
         for y, (g, s) in growth.items():
             if y in rows and y - 1 not in rows:
                 rows[y - 1] = (rows[y][0] / (1 + g / 100), f"back-cast from {y} with {s}")
-    table = pd.DataFrame([(y, *rows.get(y, (np.nan, "gap"))) for y in YEARS],
+    years = range(min([*rows, YEARS[0]]), YEARS[-1] + 1)  # from the earliest sourced year (2017)
+    table = pd.DataFrame([(y, *rows.get(y, (np.nan, "gap"))) for y in years],
                          columns=["year", "exports_usd_m", "how"])
     if assumptions.export_gap != "none":
         inside = table["exports_usd_m"].interpolate(limit_area="inside")
