@@ -44,7 +44,7 @@ from IPython.display import HTML, Markdown, display
 
 from kip_analysis.analyses.effects import estimates, section
 from kip_analysis.analyses.effects.params import validate
-from kip_analysis.data import provenance
+from kip_analysis.data import processed, provenance
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.estimators import did
 from kip_analysis.report import figures
@@ -127,6 +127,21 @@ display(by_group, estimates.heterogeneity(data, "sector", p.control_group),
         estimates.heterogeneity(data, "ownership", p.control_group))
 
 # %% [markdown]
+# ## What a census extract could detect
+#
+# The minimum detectable effect of a difference-in-differences on a real extract (McKenzie 2012:
+# equicorrelated errors, the census years before and the recognition years after), for the
+# sourced firm-recognitions of each round against the sourced number of other industrial firms.
+# The residual SD (sigma) and year-to-year correlation (rho) of log revenue are not sourced: a grid.
+
+# %%
+tables = processed.load_all(p.memo_year, processed.default_vintage(p.memo_year))
+n_firms, firms_fact = estimates.industrial_firms(tables["facts"])
+rounds = tables["recognition_rounds"]
+mde = estimates.mde_table(rounds, p.memo_year, n_firms - int(rounds["firms"].sum()))
+mde
+
+# %% [markdown]
 # ## The section as the memo shows it
 
 # %%
@@ -135,6 +150,6 @@ result = section.build_section(
     params={"data_source": p.data_source, "outcome": p.outcome, "control_group": p.control_group,
             "covariates": list(p.covariates), "anticipation": p.anticipation, "memo_year": p.memo_year,
             "n_boot": p.n_boot},
-    raw_sha256=provenance.raw_checksums())
+    raw_sha256=provenance.raw_checksums(), mde=mde, control_fact=f"fact {firms_fact}, low end")
 display(HTML(section_html(result)))
 _ = result.publish(p.results_path)

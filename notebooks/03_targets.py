@@ -48,9 +48,9 @@ from IPython.display import HTML, Markdown, display
 from kip_analysis.analyses.facts import tracker
 from kip_analysis.analyses.facts.section import targets_table
 from kip_analysis.analyses.land import relocation
-from kip_analysis.analyses.targets import anchors, backtest, forecast, scenarios, section, shares, verdicts
+from kip_analysis.analyses.targets import backtest, forecast, scenarios, section, sensitivity, shares, verdicts
 from kip_analysis.analyses.targets.params import validate
-from kip_analysis.data import processed
+from kip_analysis.data import anchors, processed
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.data.raw import load_table
 from kip_analysis.report import figures
@@ -119,7 +119,7 @@ display(values, pd.DataFrame({"assumption": list(assumptions.describe()),
 
 # %%
 production = shares.production_value(facts, growth[growth["year"] > 2018], assumptions)
-anchors.sensitivity_grid(anchor_table, values, production, p.as_of_year).round(1)
+sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year).round(1)
 
 # %% [markdown]
 # ## Progress verdicts

@@ -37,6 +37,15 @@ def test_every_notebook_has_a_parameters_cell_and_a_text_twin():
                 assert cell.source.strip().splitlines()[0] in twin, f"{path.name} and its .py twin differ"
 
 
+def test_every_notebook_equals_its_text_twin():
+    import jupytext
+
+    for path in sorted(config.NOTEBOOKS.glob("*.ipynb")):
+        ours = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        twin = [c.source for c in jupytext.read(path.with_suffix(".py")).cells if c.cell_type == "code"]
+        assert ours == twin, f"{path.name} differs from its .py twin: run make notebooks"
+
+
 def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
     out = tmp_path / "01.json"
     _execute(tmp_path, "01_programme_facts",
@@ -124,10 +133,13 @@ def test_effects_notebook_publishes_simulated_results(tmp_path):
     out = tmp_path / "02.json"
     _execute(tmp_path, "02_programme_effects", {"n_boot": 0, "memo_year": 2022, "results_path": str(out)})
     r = read(out)
-    assert r.simulated is True and not r.findings and r.method_checks[0].startswith("SIMULATED")
+    assert r.simulated is True and r.method_checks[0].startswith("SIMULATED")
+    assert len(r.findings) == 1 and r.findings[0].startswith("What a census extract could detect")
+    mde = next(t for t in r.tables if t.title.startswith("What a census extract could detect")).frame
+    assert mde["treated firms"].tolist()[:2] == [36, 22] and not mde.empty
     comparison = r.tables[0].frame.set_index("estimator")
     att, se = comparison.loc["Callaway–Sant'Anna (simple)", ["estimate", "se"]]
     truth = comparison.loc["true effect (SIMULATED)", "estimate"]
     assert abs(att - truth) < 3 * se and comparison.loc["naive comparison", "estimate"] > 1
-    assert all("SIMULATED" in t.title for t in r.tables)
+    assert all("SIMULATED" in t.title for t in r.tables if t.simulated) and r.tables[0].simulated
     assert r.cannot_say and "census" in r.cannot_say[0].would_settle

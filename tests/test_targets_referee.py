@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from kip_analysis.analyses.facts.params import validate as validate_facts
-from kip_analysis.analyses.targets import anchors, backtest, progress, shares, verdicts
-from kip_analysis.data import processed
+from kip_analysis.analyses.targets import backtest, progress, shares, verdicts
+from kip_analysis.data import anchors, processed
 from kip_analysis.data.facts import available_from
 from kip_analysis.data.raw import load_table
 from kip_analysis.errors import ParameterError
@@ -165,3 +165,30 @@ def test_rolling_origin_uses_only_data_available_at_each_origin(latest):
     # the first origin with three rounds known in real time is 2020 (rounds 2018-2020)
     assert rounds["origin"].tolist() == [2020, 2021, 2022, 2023, 2024]
     assert rounds["outcome"].tolist() == [46.0, 33.0, 33.0, 36.0, 35.0]
+
+
+def test_disagreeing_anchors_stand_in_the_conflicts_table(latest):
+    conflicts = latest["conflicts"]
+    implied = conflicts[conflicts["type"] == "implied denominator"].set_index("fact_a")
+    assert set(implied.index) == {"b003 / a006", "b015 / b018"}
+    assert implied.loc["b015 / b018", "note"].startswith("ratio 0.58")
+    assert implied.loc["b003 / a006", "note"].startswith("ratio 9.44")
+    assert (implied["default_choice"] == "neither: output-share targets cannot be assessed").all()
+
+
+def test_sensitivity_grid_spans_anchor_numerator_and_overlap(latest):
+    from kip_analysis.analyses.targets import sensitivity
+
+    facts, rounds = latest["facts"], latest["recognition_rounds"]
+    a = shares.ShareAssumptions()
+    values = shares.round_values(facts, rounds, a)
+    growth = shares.iip_growth(facts, load_table("gso_iip_by_province"), a, range(2019, 2026))
+    grid = sensitivity.sensitivity_grid(anchors.anchor_table(facts), values, shares.production_value(facts, growth, a),
+                                        2025)
+    assert set(grid["anchor"]) == {"b015 / b017", "b015 / c008", "b003 / a006"}  # the GRDP anchor is another concept
+    assert len(grid) == 3 * (1 + 3)
+    base = grid[(grid["anchor"] == "b015 / b017") & (grid["numerator"] == "in force")]["output_share_pct"].iloc[0]
+    computed = shares.shares(facts, rounds, load_table("gso_iip_by_province"), a).set_index("year")
+    assert base == pytest.approx(computed.loc[2025, "output_share"])
+    renewed = grid[(grid["anchor"] == "b015 / b017") & (grid["numerator"] == "renewed once")]
+    assert renewed["output_share_pct"].is_monotonic_decreasing  # more overlap, less double counting

@@ -166,8 +166,8 @@ def plan(years: list[int], names: list[str], out_dir: Path, overrides: dict[str,
                 if nb == MEMO_NOTEBOOK:
                     continue
                 # real time wherever the sources had reported a round by the year's end, else ex post
-                vintage = "real_time" if year >= processed.first_real_time_year() else "latest"
-                values = {"as_of_year": year, "memo_year": year, "scenario": scenario, "vintage": vintage,
+                values = {"as_of_year": year, "memo_year": year, "scenario": scenario,
+                          "vintage": processed.default_vintage(year),
                           "results_path": "pending", **overrides}
                 jobs.append(Job(nb, year, scenario, {k: v for k, v in values.items() if k in spec},
                                 str(out_dir), str(source_dir)))

@@ -6,12 +6,13 @@ raw-file checksums and the code version. Builders are pure functions of the fact
 Analyses reach the tables one way only, :func:`load` / :func:`load_all`, which rebuild stale
 tables and carry each table's provenance record in ``attrs`` (``raw_sha256`` among it).
 
-May import: config, versions, io, data.choice, data.facts, data.provenance.
+May import: config, versions, io, data.anchors, data.choice, data.facts, data.provenance.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis import config, versions
-from kip_analysis.data import provenance
+from kip_analysis.data import anchors, provenance
 from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
 from kip_analysis.data.facts import all_facts
 from kip_analysis.io import atomic_write
@@ -187,7 +188,8 @@ def _fmt(rec: pd.Series) -> str:
 def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
     """Pairs of figures for the same metric, place, year and cohort that disagree across
     sources, with both values and sources, plus definitional conflicts
-    (:data:`DEFINITIONAL_PAIRS`). ``default_choice`` names what ``preference`` picks.
+    (:data:`DEFINITIONAL_PAIRS`) and the output share's disagreeing anchors (the denominators
+    they imply and their ratio). ``default_choice`` names what ``preference`` picks.
     """
     f = facts[facts["year_end"].notna()].copy()
     f["kind_class"] = np.where(f["kind"] == "actual", "actual", "target")
@@ -210,7 +212,7 @@ def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -
                 if a["source_id"] != b["source_id"] and disagree(a, b):
                     rows.append(_conflict_row("definition", "actual", metric_a, a["geography"],
                                               int(a["year_end"]), a, b, None, preference, why))
-    table = pd.DataFrame(rows)
+    table = pd.concat([pd.DataFrame(rows), anchor_conflict_rows(facts)], ignore_index=True)
     table.insert(0, "conflict_id", [f"k{i + 1:02d}" for i in range(len(table))])
     return table
 
@@ -229,6 +231,22 @@ def _conflict_row(ctype: str, kind_class: str, metric: str, geo: str, year: int,
         "kind_b": b["kind"], "quote_b": b["quote"], "default_choice": default,
         "note": why or "; ".join(str(n) for n in (a["note"], b["note"]) if isinstance(n, str)),
     }
+
+
+def anchor_conflict_rows(facts: pd.DataFrame) -> pd.DataFrame:
+    """The anchors of the output share that disagree (:mod:`kip_analysis.data.anchors`) as conflict
+    rows: the denominator each implies against the reference anchor's, with their ratio.
+    """
+    table = anchors.anchor_table(facts)
+    bad = table[~table["consistent"]] if len(table) else table
+    return pd.DataFrame([{
+        "type": "implied denominator", "kind_class": "actual", "metric": f"{a.concept} (implied)",
+        "geography": "Hanoi", "year": int(a.year), "value_a": f"{a.implied_vnd_bn:,.0f} VND bn", "fact_a": a.anchor,
+        "source_a": "", "kind_a": "actual", "quote_a": a.statement, "value_b": f"{a.reference_vnd_bn:,.0f} VND bn",
+        "fact_b": a.compared_with,
+        "source_b": "", "kind_b": "actual", "quote_b": "", "default_choice": "neither: output-share targets "
+        "cannot be assessed", "note": f"ratio {a.ratio:.2f} (tolerance ±{anchors.TOLERANCE:.0%})",
+    } for a in bad.itertuples()])
 
 
 def build_all(facts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
@@ -250,6 +268,7 @@ def write_all(out_dir: Path | None = None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     record = {
         "raw_sha256": provenance.raw_checksums(),
+        "builder_sha256": builder_hash(),
         "code_version": versions.code_version(),
         "packages": versions.package_versions(),
     }
@@ -263,6 +282,18 @@ def write_all(out_dir: Path | None = None) -> dict[str, Path]:
         atomic_write(out_dir / f"{name}.provenance.json", json.dumps(meta, indent=2) + "\n")
         written[name] = path
     return written
+
+
+@functools.cache
+def builder_hash() -> str:
+    """SHA-256 of the code that builds the tables (this package's data modules): a table written by
+    other code is stale, like one written from other raw files.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 #: The processed tables, by name (what :func:`build_all` returns and :func:`load_all` reads).
@@ -299,6 +330,11 @@ def first_real_time_year() -> int:
     return int(counts.groupby("year_end")["available_from"].max().min()[:4])
 
 
+def default_vintage(year: int) -> str:
+    """``real_time`` wherever the sources had reported a round by the end of ``year``, else ``latest``."""
+    return "real_time" if year >= first_real_time_year() else "latest"
+
+
 def load_all(as_of_year: int | None = None, vintage: str = "latest") -> dict[str, pd.DataFrame]:
     """Every processed table with its provenance record in ``attrs``.
 
@@ -329,12 +365,13 @@ def ensure_current() -> None:
 
 def load(name: str) -> pd.DataFrame:
     """Read a processed table, rebuilding the processed folder when it is missing or stale
-    (its recorded raw checksums differ from the raw files now).
+    (its recorded raw checksums differ from the raw files now, or other code built it).
     """
     path = config.DATA_PROCESSED / f"{name}.csv"
     meta_path = config.DATA_PROCESSED / f"{name}.provenance.json"
-    stale = (not path.exists() or not meta_path.exists()
-             or json.loads(meta_path.read_text())["raw_sha256"] != provenance.raw_checksums())
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    stale = (not path.exists() or meta.get("raw_sha256") != provenance.raw_checksums()
+             or meta.get("builder_sha256") != builder_hash())
     if stale:
         write_all()
     table = pd.read_csv(path, dtype={"cohort": object, "set_in": object})

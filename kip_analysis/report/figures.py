@@ -30,9 +30,9 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
     fig, (ax_round, ax_cum) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
     plt.close(fig)  # shown by the caller with display(fig); not twice by the inline backend
     width = 0.38
-    ax_round.bar(shown["round"] - width / 2, shown["products"], width, label="products",
+    ax_round.bar(shown["round"] - width / 2, shown["products"], width, label="product-recognitions",
                  color=PALETTE["products"])
-    ax_round.bar(shown["round"] + width / 2, shown["firms"], width, label="firms",
+    ax_round.bar(shown["round"] + width / 2, shown["firms"], width, label="firm-recognitions",
                  color=PALETTE["firms"])
     for _, r in shown.iterrows():
         ax_round.annotate(f"{r['products']}", (r["round"] - width / 2, r["products"]),
@@ -45,9 +45,9 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
     ax_round.spines[["top", "right"]].set_visible(False)
 
     ax_cum.plot(shown["round"], shown["products_cumulative"], marker="o",
-                color=PALETTE["products"], label="products (sum of rounds)")
+                color=PALETTE["products"], label="product-recognitions (sum of rounds)")
     ax_cum.plot(shown["round"], shown["firms_cumulative"], marker="o",
-                color=PALETTE["firms"], label="firms (sum of rounds)")
+                color=PALETTE["firms"], label="firm-recognitions (sum of rounds)")
     count_targets = targets[(targets["metric"] == "kip_products_cumulative")
                             & (targets["target_year"] <= as_of_year + 5)]
     for _, t in count_targets.iterrows():
@@ -66,7 +66,7 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
     ax_cum.legend(frameon=False, loc="upper left")
     ax_cum.spines[["top", "right"]].set_visible(False)
     fig._kip_caption = (
-        "Products and firms recognised per round (sources: 000, 004 for 2018; web_figures.csv "
+        "Product- and firm-recognitions per round (sources: 000, 004 for 2018; web_figures.csv "
         "rows for 2019-2025). Grey bands: count targets, placed above the count at the start "
         "of the target's period (sources in the targets table)."
     )

@@ -1,7 +1,7 @@
 """The programme-effects analysis's own steps: the estimation sample from the firm panel,
 the balance table, heterogeneity by subgroup and the simulation's true effects.
 
-May import: errors, estimators.
+May import: errors, estimators (did, power).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.did import callaway_santanna, cohort_sizes
+from kip_analysis.estimators.power import minimum_detectable_effect
 
 #: Outcomes the analysis can study (log of the panel column).
 OUTCOMES: dict[str, str] = {
@@ -103,3 +104,44 @@ def balance_table(data: pd.DataFrame, panel: pd.DataFrame, year: int) -> pd.Data
         rows.append({"measure": name, "recognised": a.mean(), "never recognised": b.mean(),
                      "standardised difference": (a.mean() - b.mean()) / sd if sd > 0 else np.nan})
     return pd.DataFrame(rows)
+
+
+#: Within-firm residual SD of log revenue and its year-to-year correlation for the power table:
+#: assumptions (no sourced value), shown as a grid.
+POWER_SIGMAS: tuple[float, ...] = (0.3, 0.5)
+POWER_RHOS: tuple[float, ...] = (0.3, 0.6)
+
+
+def mde_table(rounds: pd.DataFrame, memo_year: int, n_control: int, first_year: int = 2010,
+              sigmas: tuple[float, ...] = POWER_SIGMAS, rhos: tuple[float, ...] = POWER_RHOS) -> pd.DataFrame:
+    """What a census extract could detect: the minimum detectable effect (log points, 80% power,
+    5% two-sided test) for each round's sourced firm-recognitions and for all of them together,
+    against ``n_control`` other firms, with the census years before and after recognition.
+    """
+    groups = [(f"{int(r.round)} round", int(r.firms), int(r.round) - first_year, min(3, memo_year - int(r.round) + 1))
+              for r in rounds[rounds["round"] <= memo_year].itertuples()]
+    if groups:
+        total = sum(g[1] for g in groups)
+        pre = round(sum(g[1] * g[2] for g in groups) / total)
+        post = max(1, round(sum(g[1] * g[3] for g in groups) / total))
+        groups.append((f"all rounds to {memo_year} (firm-recognitions)", total, pre, post))
+    rows = []
+    for name, n_treated, pre, post in groups:
+        row = {"recognised group": name, "treated firms": n_treated, "control firms": n_control,
+               "years before": pre, "years after": post}
+        for sigma in sigmas:
+            for rho in rhos:
+                row[f"MDE, sigma {sigma:g}, rho {rho:g}"] = minimum_detectable_effect(
+                    n_treated, n_control, pre, post, sigma, rho)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def industrial_firms(facts: pd.DataFrame) -> tuple[int, str]:
+    """The sourced number of industrial firms in Hanoi (low end of the range) and its fact id."""
+    rows = facts[facts["metric"] == "industrial_firms"]
+    if rows.empty:
+        raise ParameterError("no sourced count of Hanoi's industrial firms among these facts")
+    first = rows.sort_values("fact_id").iloc[0]
+    return int(first["value_low"]), str(first["fact_id"])
+

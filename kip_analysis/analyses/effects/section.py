@@ -43,11 +43,26 @@ def effects_reading(comparison: pd.DataFrame, pretrend: dict, label: str, outcom
     return sentences
 
 
+def power_sentence(mde: pd.DataFrame, control_fact: str) -> str:
+    """What a census extract could detect, at the least favourable assumed sigma and rho."""
+    column = max((c for c in mde.columns if c.startswith("MDE")), key=lambda c: mde[c].iloc[0])
+    first, total = mde.iloc[0], mde.iloc[-1]
+    return (f"What a census extract could detect: against {first['control firms']:,} other industrial firms "
+            f"({control_fact}), the {first['recognised group']}'s {first['treated firms']} firm-recognitions give a "
+            f"minimum detectable effect of {100 * first[column]:.1f} log points on log revenue, and all "
+            f"{total['treated firms']} firm-recognitions together {100 * total[column]:.1f} (80% power, 5% two-sided "
+            f"test, {column.removeprefix('MDE, ')} assumed, not sourced).")
+
+
 def build_section(comparison: pd.DataFrame, by_cohort: pd.DataFrame, pretrend: dict, event_fig: Figure,
                   label: str, simulated: bool, outcome: str, control_group: str, covariates: tuple[str, ...],
-                  params: dict, raw_sha256: dict) -> Section:
-    """The effects Section: method checks on the SIMULATED panel, findings on a census extract."""
+                  params: dict, raw_sha256: dict, mde: pd.DataFrame | None = None,
+                  control_fact: str = "") -> Section:
+    """The effects Section: method checks on the SIMULATED panel, findings on a census extract, and
+    (from sourced counts) what a census extract could detect.
+    """
     sentences = tuple(effects_reading(comparison, pretrend, label, outcome, control_group, covariates))
+    power = (power_sentence(mde, control_fact),) if mde is not None and len(mde) else ()
     cs = comparison.set_index("estimator").loc["Callaway–Sant'Anna (simple)"]
     cannot = ()
     if simulated:
@@ -60,12 +75,16 @@ def build_section(comparison: pd.DataFrame, by_cohort: pd.DataFrame, pretrend: d
     sources = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
     return Section(
         key="02_programme_effects", title=TITLE,
-        findings=() if simulated else sentences, method_checks=sentences if simulated else (),
+        findings=power + (() if simulated else sentences), method_checks=sentences if simulated else (),
         cannot_say=cannot,
         tables=(Table(f"Estimators compared ({label})", f"{outcome}: log points (x100 = approx. percent)", sources,
                       comparison.round(4), simulated),
                 Table(f"Effect by cohort ({label})", f"{outcome}: log points", sources, by_cohort.round(4),
-                      simulated)),
+                      simulated))
+        + ((Table("What a census extract could detect (minimum detectable effect)",
+                  "log points of the outcome (x100 = approx. percent); 80% power, 5% two-sided test",
+                  f"firm-recognitions per round: processed rounds table; other firms: {control_fact}; sigma and rho "
+                  "assumed (unsourced); McKenzie (2012) variance", mde.round(4)),) if mde is not None else ()),
         exhibits=(Exhibit.from_figure("event_study", event_fig, sources, simulated),),
         headlines=(Headline("effect", f"Effect of recognition on {outcome} ({label})",
                             f"{100 * cs['estimate']:.1f} log points, 95% CI {100 * cs['ci_low']:.1f} to "

@@ -77,7 +77,9 @@ def build_section(ratios: pd.DataFrame, fdi: FdiLocation, choice_table: pd.DataF
         cannot_say=cannot,
         caveats=(f"The lease ratio {lease_ratio:g} is one constant (source 001's 1.5-2x midpoint by default).",
                  "The SIMULATED panel's choice set (neighbours' rents) uses every sourced rent, whatever the memo's "
-                 "vintage: it is part of the simulation's design, not a finding."),
+                 "vintage: it is part of the simulation's design, not a finding.",
+                 "Output-share points kept by a subsidy are not shown: the output share's denominator cannot be "
+                 "assessed from published data (targets section)."),
         tables=(
             Table("Hanoi / neighbour lease ratios by consultant", "ratio of rents (USD per m² per lease term)",
                   f"web_figures.csv rows {rent_facts}", ratios.round(2)),
@@ -86,8 +88,8 @@ def build_section(ratios: pd.DataFrame, fdi: FdiLocation, choice_table: pd.DataF
                   fdi.coefficients.round(4)),
             Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds", panel_source,
                   choice_table.round(4), simulated),
-            Table(f"Subsidy of {subsidy_share:g} of the gap ({label})", "relocations a year; VND bn; share points",
-                  panel_source, chosen.round(3), simulated),
+            Table(f"Subsidy of {subsidy_share:g} of the gap ({label})", "relocations a year; VND bn; USD m; share "
+                  "points", panel_source, chosen[chosen["quantity"] != "output_share_points_kept"].round(3), simulated),
         ),
         exhibits=(
             Exhibit.from_figure("lease_ratios", figures["lease_ratios"], f"web_figures.csv rows {rent_facts}"),

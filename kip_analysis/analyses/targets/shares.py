@@ -150,7 +150,7 @@ def iip_growth(facts: pd.DataFrame, iip_table: pd.DataFrame | None, assumptions:
     """
     series = _series(facts, "iip_growth", assumptions.source_preference)
     if iip_table is not None:
-        hanoi = iip_table[(iip_table["gso_code"] == "01") & iip_table["iip_prev_year_100"].notna()]
+        hanoi = iip_table[(iip_table["gso_code"] == config.HANOI) & iip_table["iip_prev_year_100"].notna()]
         for rec in hanoi.itertuples():
             series.setdefault(int(rec.year), (float(rec.iip_prev_year_100) - 100, f"GSO IIP table {rec.year}"))
     grdp = _series(facts, "grdp_growth", assumptions.source_preference)

@@ -1,7 +1,7 @@
 """Anchor consistency for the output share: every sourced figure that implies the city
 denominator, the level it implies, and whether the implied levels agree.
 
-May import: errors, data.choice.
+May import: nothing from the package (a pure function of the facts table).
 
 The output share's denominator (Hà Nội's industrial production value) has no sourced level.
 It can only be implied from statements of the form "X is p% of Y" whose X is sourced:
@@ -103,37 +103,3 @@ def anchor_conflicts(table: pd.DataFrame) -> pd.DataFrame:
         "conflict": "implied denominator", "anchor": bad["anchor"], "compared_with": bad["compared_with"],
         "ratio": bad["ratio"].round(3),
     })
-
-
-def sensitivity_grid(table: pd.DataFrame, values: pd.DataFrame, production_value: pd.DataFrame, year: int,
-                     overlaps: tuple[float, ...] = (0.0, 0.5, 1.0), validity: int = 3) -> pd.DataFrame:
-    """The output share in ``year`` under every anchor x numerator definition x renewal overlap.
-
-    ``values`` are the rounds' base-year revenues (:func:`~kip_analysis.analyses.targets.shares.round_values`),
-    ``production_value`` the b017-anchored denominator by year; another anchor rescales it by the
-    ratio of its implied level to b017's. Numerators: recognitions in force for ``validity`` years,
-    or every recognition renewed once (in force ``2 x validity`` years) with a share ``overlap`` of
-    each later round being those renewals (so counted once, not twice).
-    """
-    from kip_analysis.analyses.targets.shares import ShareAssumptions, in_force
-
-    rows = []
-    denominator = float(production_value.set_index("year").loc[year, "production_value_vnd_bn"])
-    first = int(values["round"].min())
-    for a in table[table["concept"] == "industrial production value"].itertuples():
-        scale = a.implied_vnd_bn / a.reference_vnd_bn  # this anchor's level relative to b015 / b017's
-        for overlap in overlaps:
-            for numerator in ("in force", "renewed once"):
-                if numerator == "in force":
-                    if overlap != overlaps[0]:
-                        continue
-                    kip = in_force(values, year, "revenue", ShareAssumptions(validity_years=validity))
-                else:
-                    adjusted = values.copy()
-                    later = adjusted["round"] >= first + validity
-                    adjusted.loc[later, "revenue"] *= 1 - overlap
-                    kip = in_force(adjusted, year, "revenue", ShareAssumptions(validity_years=2 * validity))
-                rows.append({"anchor": a.anchor, "numerator": numerator,
-                             "renewal_overlap": overlap if numerator == "renewed once" else None,
-                             "output_share_pct": 100 * kip / (denominator * scale)})
-    return pd.DataFrame(rows)
