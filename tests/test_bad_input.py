@@ -179,3 +179,11 @@ def test_nothing_is_dropped_from_the_real_tables():
         with open(path, encoding="utf-8", newline="") as handle:
             n_rows = sum(1 for _ in csv.DictReader(handle))
         assert len(load_table(name)) == n_rows, name
+
+
+def test_supplement_source_must_be_a_page_or_a_source_article(write_csv):
+    lines = catalog.get("web_figures_supplement").path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert load_table("web_figures_supplement")["source"].str.startswith("sources/").sum() == 2
+    bad = lines[0] + lines[1].replace("https://ngkt.mofa.gov.vn/?p=23454", "see the ministry's page", 1)
+    with pytest.raises(DataValidationError, match=r"line 2, column 'source': expected a page address or a source"):
+        load_table("web_figures_supplement", write_csv(bad, "supplement.csv"))
