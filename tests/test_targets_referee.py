@@ -192,3 +192,11 @@ def test_sensitivity_grid_spans_anchor_numerator_and_overlap(latest):
     assert base == pytest.approx(computed.loc[2025, "output_share"])
     renewed = grid[(grid["anchor"] == "b015 / b017") & (grid["numerator"] == "renewed once")]
     assert renewed["output_share_pct"].is_monotonic_decreasing  # more overlap, less double counting
+
+
+def test_targets_set_after_the_reading_year_are_not_judged(latest):
+    facts, rounds = latest["facts"], latest["recognition_rounds"]
+    computed = shares.shares(facts, rounds, load_table("gso_iip_by_province"))
+    out = verdicts.verdict_table(latest["targets"], rounds, facts, computed, 2019, False, "low")
+    assert not {"d005", "d006", "d008", "e004"} & set(out["target_id"])  # set in 2020 and 2021
+    assert {"b007", "b010"} <= set(out["target_id"])

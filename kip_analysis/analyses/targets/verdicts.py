@@ -67,9 +67,14 @@ def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
 
 def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFrame, computed: pd.DataFrame,
                   as_of_year: int, anchors_agree: bool, preference: str) -> pd.DataFrame:
-    """Every share and cumulative-count target known by ``as_of_year`` with its progress class."""
+    """Every share and cumulative-count target set by ``as_of_year`` (or of unknown date) with its
+    progress class.
+    """
     rows = []
-    chosen = targets[targets["metric"].isin(COUNT_METRICS + SHARE_METRICS)].sort_values(["target_year", "metric"])
+    set_in = pd.to_numeric(targets["set_in"], errors="coerce")
+    known = set_in.isna() | (set_in <= as_of_year)  # a target set after the reading year is not judged then
+    chosen = targets[targets["metric"].isin(COUNT_METRICS + SHARE_METRICS) & known].sort_values(
+        ["target_year", "metric"])
     for t in chosen.itertuples():
         head = {"target_id": t.target_id, "metric": t.metric, "kind": t.kind, "target_year": int(t.target_year),
                 "low": t.low, "high": t.high}
