@@ -130,8 +130,8 @@ sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year).rou
 # %%
 verdict_rows = verdicts.verdict_table(target_table, rounds, facts, computed, p.as_of_year, agree,
                                       p.source_preference)
-open_export = target_table[(target_table["metric"] == "kip_export_share")
-                           & (target_table["target_year"] >= p.as_of_year)]
+known = verdicts.known_targets(target_table, p.as_of_year)
+open_export = known[(known["metric"] == "kip_export_share") & (known["target_year"] >= p.as_of_year)]
 influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions, pd.Series(t._asdict()),
                                                     p.as_of_year) for t in open_export.itertuples()}
 display(section.verdict_table(verdict_rows), *influence.values())

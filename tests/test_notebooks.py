@@ -96,6 +96,14 @@ def test_targets_notebook_gives_no_probability_without_a_horizon(tmp_path):
     assert all(float(x.rstrip("%")) <= 100 for f in r.findings for x in __import__("re").findall(r"\d+\.\d%", f))
 
 
+def test_targets_notebook_runs_ex_post_for_2018(tmp_path):
+    out = tmp_path / "03.json"
+    _execute(tmp_path, "03_targets", {"as_of_year": 2018, "vintage": "latest", "n_draws": 300,
+                                      "results_path": str(out)})
+    r = read(out)
+    assert r.vintage == "latest" and not {"d005", "d006", "d008"} & set(r.tables[0].frame["target"])
+
+
 def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="before as_of_year"):
         _execute(tmp_path, "03_targets", {"as_of_year": 2024, "target_year": 2022})

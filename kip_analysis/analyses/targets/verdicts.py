@@ -65,16 +65,20 @@ def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
     return {**row, **v, "reason": "compound annual growth of the share"}
 
 
+def known_targets(targets: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
+    """The targets set by ``as_of_year`` (or of unknown date): a later target is not judged then."""
+    set_in = pd.to_numeric(targets["set_in"], errors="coerce")
+    return targets[set_in.isna() | (set_in <= as_of_year)]
+
+
 def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFrame, computed: pd.DataFrame,
                   as_of_year: int, anchors_agree: bool, preference: str) -> pd.DataFrame:
     """Every share and cumulative-count target set by ``as_of_year`` (or of unknown date) with its
     progress class.
     """
     rows = []
-    set_in = pd.to_numeric(targets["set_in"], errors="coerce")
-    known = set_in.isna() | (set_in <= as_of_year)  # a target set after the reading year is not judged then
-    chosen = targets[targets["metric"].isin(COUNT_METRICS + SHARE_METRICS) & known].sort_values(
-        ["target_year", "metric"])
+    known = known_targets(targets, as_of_year)
+    chosen = known[known["metric"].isin(COUNT_METRICS + SHARE_METRICS)].sort_values(["target_year", "metric"])
     for t in chosen.itertuples():
         head = {"target_id": t.target_id, "metric": t.metric, "kind": t.kind, "target_year": int(t.target_year),
                 "low": t.low, "high": t.high}
@@ -91,7 +95,8 @@ def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFra
                          "no sourced level of industrial production value"})
         else:
             rows.append({**head, **_export_row(t, facts, computed, as_of_year, preference)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["target_id", "metric", "kind", "target_year", "low", "high", "base", "current",
+                                       "current_value", "actual_rate", "required_rate", "ratio", "class", "reason"])
 
 
 def export_influence(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFrame | None,
