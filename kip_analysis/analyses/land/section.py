@@ -2,7 +2,7 @@
 data (findings); the location choice, elasticities and subsidy counterfactual on the
 SIMULATED panel are method checks.
 
-May import: report, analyses.land.fdi, analyses.land.relocation.
+May import: report, estimators.did_types, analyses.land.fdi, analyses.land.relocation.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from matplotlib.figure import Figure
 
 from kip_analysis.analyses.land.fdi import FdiLocation
 from kip_analysis.analyses.land.relocation import LocationChoice
+from kip_analysis.estimators.did_types import Z95
 from kip_analysis.report.format import interval
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "Land leases and relocation"
-Z95 = 1.959963984540054
 
 
 def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, lease_ratio: float) -> list[str]:

@@ -1,7 +1,7 @@
 """Rolling-origin backtests of the observed series that feed the targets: industrial production
 growth, city exports and products per round.
 
-May import: data.processed, estimators.growth, estimators.scoring, analyses.targets.forecast,
+May import: data.processed, estimators.growth, estimators.scoring, estimators.did_types, analyses.targets.forecast,
 analyses.targets.shares.
 
 At each origin o the forecaster sees only the facts available by the end of o (real-time
@@ -20,9 +20,10 @@ import pandas as pd
 from kip_analysis.analyses.targets import forecast, shares
 from kip_analysis.data.processed import available_by, build_all
 from kip_analysis.estimators import growth, scoring
+from kip_analysis.estimators.did_types import Z95
 
 METHODS: tuple[str, ...] = ("workbook model", "last value", "historical mean")
-Z80, Z95 = 1.2815515655446004, 1.959963984540054
+Z80 = 1.2815515655446004  # two-sided 80% normal critical value
 
 
 def _iip_series(facts: pd.DataFrame, iip: pd.DataFrame | None) -> pd.Series:

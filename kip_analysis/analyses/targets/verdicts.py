@@ -89,7 +89,7 @@ def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFra
         elif t.metric == "kip_output_share":
             rows.append({**head, "base": "—", "current": "—", "current_value": None, "actual_rate": float("nan"),
                          "required_rate": float("nan"), "ratio": float("nan"),
-                         "class": "cannot be assessed" if not anchors_agree else "cannot be assessed",
+                         "class": "cannot be assessed",
                          "reason": "cannot be assessed from published data: the sourced statements that imply the "
                          "city's industrial production value disagree (anchor table)" if not anchors_agree else
                          "no sourced level of industrial production value"})
