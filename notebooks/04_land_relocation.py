@@ -72,6 +72,21 @@ display(fig_rents, HTML(f"<p><em>{fig_rents._kip_caption}</em></p>"))
 ratios
 
 # %% [markdown]
+# ### Rents as data: by area and year
+#
+# The consultants' figures made into a province-by-year series. Rules (stated, and each cell
+# labelled): a figure's year is its period's year; undated figures are left out; several
+# consultants' figures for one area and year are averaged; gaps between sourced years are
+# interpolated linearly; after the last sourced year the figure is carried forward, before the
+# first it is carried back.
+
+# %%
+rent_panel = leases.rent_panel(rents)
+ratio_path = leases.ratio_path(rent_panel)
+display(Markdown(f"Undated figures left out: {rent_panel.attrs['undated_left_out']}."), ratio_path)
+rent_panel
+
+# %% [markdown]
 # ## Real data: where did 2016's new FDI projects go?
 #
 # A conditional logit of project location over the 63 provinces, estimated through the
@@ -81,11 +96,22 @@ ratios
 # about KIP firms (mostly large domestic firms already in Hanoi), lease prices or relocation.
 
 # %%
-fdi = fdi_model.fdi_location(load_table("gso_fdi_by_province"), pci,
-                        load_table("province_codes"))
+fdi = fdi_model.fdi_location(load_table("gso_fdi_by_province"), pci, load_table("province_codes"),
+                             load_table("province_centroids"), load_table("gso_income_per_capita"))
 display(Markdown(f"{fdi.zero_filled} provinces with no listed 2016 projects (absent or '..' in GSO) are "
-                 "counted as zero projects."))
-fdi.coefficients
+                 "counted as zero projects. Standard errors: HC3 (63 provinces, no usable clusters)."),
+        fdi.coefficients, fdi.leave_one_out.pivot(index="term", columns="fit", values="coef"),
+        pd.DataFrame([fdi.counterfactual]))
+
+# %% [markdown]
+# ### Hanoi's PCI since 2016 against its neighbours
+#
+# The PCI composite 2016–2022 for all 63 provinces, and the land-access sub-index where the
+# partial post-2016 tables have it (Hanoi: 2019 and 2021 only; each row with its page).
+
+# %%
+pci_wide, pci_land = fdi_model.pci_view(load_table("pci_composite"), load_table("pci_subindices_partial"))
+display(pci_wide, pci_land)
 
 # %% [markdown]
 # ## Firm level: where do Hanoi firms locate?
@@ -93,9 +119,19 @@ fdi.coefficients
 # A conditional logit (McFadden) of each Hanoi firm-year's location over Hanoi and the five
 # neighbours: lease cost (Hanoi = the lease ratio, neighbours = their sourced rent over the
 # neighbours' mean) times the firm's land intensity, PCI land access, KIP recognition and size
-# favouring Hanoi, and a Hanoi constant (moving costs). Distance and wages have no sourced data;
-# any fixed province attribute such as distance is absorbed by the Hanoi constant. Standard
-# errors clustered by firm.
+# favouring Hanoi, and a Hanoi constant (moving costs). Standard errors clustered by firm.
+# Distance (centroids) and labour cost (minimum-wage regions) now have sourced data but are not
+# yet in this choice model: the Hanoi constant absorbs what is fixed about Hanoi, not the
+# differences among the neighbours (issue 12 continues).
+#
+# **Identification.** Across alternatives, the neighbours differ in rent (one CBRE figure each)
+# and PCI land access (2016), both fixed over time here; over time nothing varies, because the
+# lease ratio is one constant; across firms, land intensity, size and recognition vary. So the
+# lease coefficient is identified only by how the neighbours' rent gap matters more for
+# land-hungry firms, and its scale by the assumed Hanoi ratio; land access is identified only
+# because there are no neighbour constants (with them it would be absorbed). Sourced rents by
+# year (the rent panel above) would add time variation; that, neighbour constants, distance and
+# labour cost are the next step.
 
 # %%
 neighbours = geography.neighbour_attributes(pci, geography.neighbour_rents(geography.rents_table(latest_facts)))
@@ -131,14 +167,20 @@ if truth is not None:
 choice_coefs
 
 # %% [markdown]
-# ## Elasticities by sector
+# ## Elasticities, and how much of them is the assumed lease ratio
 #
 # How the yearly relocation probability responds to the lease ratio: d ln P / d ln R for the
-# Hanoi firms at risk in the memo year, by sector (land-hungry sectors respond most).
+# Hanoi firms at risk in the memo year, by sector at the chosen ratio, and on average across
+# the consultants' range of ratios with 95% intervals (delta method and simulation). The
+# regressor is (R − 1) × land intensity with one R, so its coefficient scales as 1 / (R − 1):
+# the curve shows how much of the elasticity is the assumption.
 
 # %%
 elastic = relocation.elasticities(hazard, p.memo_year)
-elastic
+consultant_ratios = ratios.loc[~ratios["consultant"].str.startswith("source 001"), "ratio"]
+grid_r = np.unique(np.round([consultant_ratios.min(), 1.5, p.lease_ratio, 2.0, consultant_ratios.max()], 2))
+curve = relocation.elasticity_curve(firms.data, grid_r[grid_r > 1], p.memo_year)
+display(elastic, curve)
 
 # %% [markdown]
 # ## What would a lease subsidy do?
@@ -165,33 +207,35 @@ if chosen.empty:
 chosen.pivot_table(index="quantity", values=["q05", "median", "q95"])
 
 # %% [markdown]
-# ## Policy cost against output retained
+# ## Policy cost against output retained, and what drives it
+#
+# The yearly cost of paying the subsidised share of the rent gap on the land of every Hanoi firm
+# at risk, and the cost per VND of KIP revenue kept in Hanoi, over the assumptions that drive it:
+# the lease ratio (the consultants' range and the chosen value), the neighbours' rent (the
+# lowest and highest sourced northern averages) and the lease term the rent is spread over
+# (30 or 50 years; an assumption). Revenue kept in Hanoi is not kept in the region: every
+# relocation here goes to a neighbour.
 
 # %%
 at_risk = hazard.data[hazard.data["year"] == year]
 fx, fx_source = vnd_per_usd(facts)
-regional = geography.regional_rent(rents)
-neighbour_rent = float(regional["midpoint"])
-cost = pd.DataFrame([{
-    "subsidy_share": s,
-    "yearly_cost_vnd_bn": relocation.subsidy_cost(at_risk, s, p.lease_ratio, neighbour_rent, fx),
-    "kip_revenue_kept_vnd_bn": float(cf[(cf["subsidy_share"] == s) & (cf["quantity"] == "kip_revenue_kept_vnd_bn")]
-                                     ["median"].iloc[0]),
-} for s in grid])
-cost["revenue_kept_per_vnd_of_subsidy"] = cost["kip_revenue_kept_vnd_bn"] / cost["yearly_cost_vnd_bn"]
-display(Markdown(f"Cost: the subsidised share of the rent gap on the land of every Hanoi firm at risk in {year}, "
-                 f"with the northern average rent {neighbour_rent:g} USD/m² per lease term ({regional['consultant']}, "
-                 f"{regional['period']}, fact {regional['fact_id']}) "
-                 f"annualised over a 50-year lease term (assumption), at {fx:,.0f} VND per USD ({fx_source})."))
+northern = rents[(rents["province"] == "Northern Vietnam average") & (rents["period"] != "undated")]
+cost = relocation.cost_per_output_kept(
+    at_risk, cf, p.subsidy_share, tuple(sorted({float(consultant_ratios.min()), p.lease_ratio,
+                                                float(consultant_ratios.max())})),
+    (float(northern["midpoint"].min()), float(northern["midpoint"].max())), (30.0, 50.0), fx)
+display(Markdown(f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); northern-average rents from facts "
+                 f"{', '.join(northern['fact_id'])}."))
 cost
 
 # %% [markdown]
 # ## The section as the memo shows it
 
 # %%
+results = section.LandResults(ratios, rent_panel, ratio_path, fdi, pci_wide, pci_land, choice_table, choice, curve,
+                              chosen, cost, {"lease_ratios": fig_rents, "subsidy_curve": fig_cf})
 result = section.build_section(
-    ratios, fdi, choice_table, choice, elastic, chosen, {"lease_ratios": fig_rents, "subsidy_curve": fig_cf},
-    firms.label, firms.simulated,
+    results, firms.label, firms.simulated,
     params={"data_source": p.data_source, "vintage": p.vintage, "lease_ratio": p.lease_ratio,
             "subsidy_share": p.subsidy_share,
             "memo_year": p.memo_year, "n_draws": p.n_draws},

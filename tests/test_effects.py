@@ -101,16 +101,18 @@ def test_cs_exact_and_twfe_fails_with_growing_effects():
 def test_naive_comparison_is_biased_on_the_simulated_panel():
     firms = load_firm_panel()
     d = estimates.prepare_panel(firms.data)
-    assert d.attrs["excluded_firms"] > 0 and d["id"].nunique() + d.attrs["excluded_firms"] == firms.data[
-        "firm_id"].nunique()
-    truth = estimates.true_aggregates(firms.truth.att_truth, d, "log_revenue", 2025)["simple"]
+    left_out = d.attrs["no_pre_period_firms"] + d.attrs["no_base_size_firms"]
+    assert d["id"].nunique() + left_out == firms.data["firm_id"].nunique()  # every exclusion is counted
+    assert d.attrs["entrants"] > 0 and d.attrs["unbalanced_firms"] > 0
+    truth = estimates.true_simple(firms.truth.effects, d, "log_revenue")
     assert effects.naive_comparison(d) > 10 * truth
-    cs = effects.callaway_santanna(d, "y", "year", "id", "gname", "notyettreated", ["size_2010", "fdi"])
+    cs = effects.callaway_santanna(d, "y", "year", "id", "gname", "notyettreated", ["size_base", "fdi"],
+                                   allow_unbalanced=True)
     simple = cs.aggregate("simple")
-    assert abs(simple.overall_att - truth) <= 2 * simple.overall_se
-    assert effects.pretrend_test(cs)["event_time_p"] > 0.05
-    plain = effects.callaway_santanna(d, "y", "year", "id", "gname", "notyettreated")
-    assert effects.pretrend_test(plain)["event_time_p"] < 0.01  # FDI firms grow faster: unconditional PT fails
+    assert abs(simple.overall_att - truth) <= 2.5 * simple.overall_se
+    plain = effects.callaway_santanna(d, "y", "year", "id", "gname", "notyettreated", allow_unbalanced=True,
+                                      base_period="universal")
+    assert effects.pretrend_test(plain)["event_time_p"] < 0.01  # selection on trend: unconditional PT fails
 
 
 @pytest.mark.parametrize(
@@ -118,7 +120,9 @@ def test_naive_comparison_is_biased_on_the_simulated_panel():
     [
         ({"outcome": "profit"}, "expected one of log_revenue"),
         ({"control_group": "everyone"}, "expected one of notyettreated, nevertreated"),
-        ({"covariates": "size_2010 + wages"}, "not allowed"),
+        ({"covariates": "size_base + wages"}, "not allowed"),
+        ({"variant": "easy"}, "expected one of conditional"),
+        ({"n_permutations": 3}, "expected an integer 19-9999"),
         ({"anticipation": -1}, "expected an integer 0-3"),
         ({"n_boot": 5}, "expected an integer 99-9999 or 0"),
     ],

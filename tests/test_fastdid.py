@@ -16,23 +16,27 @@ from kip_analysis.estimators import did as effects
 from kip_analysis.estimators import fastdid
 
 
-def _mpdta() -> tuple[pd.DataFrame, tuple[str, str, str, str]]:
+def _mpdta() -> tuple[pd.DataFrame, tuple[str, str, str, str], list[str]]:
     import moderndid
 
     df = pd.read_pickle(Path(moderndid.__file__).parent / "core" / "datasets" / "mpdta_long.pkl.gz")
-    return df, ("lemp", "year", "countyreal", "first.treat")
+    return df, ("lemp", "year", "countyreal", "first.treat"), ["lpop"]
 
 
-def _simulated() -> tuple[pd.DataFrame, tuple[str, str, str, str]]:
-    return estimates.prepare_panel(simulate_panel(n_firms=2500, seed=3).panel), ("y", "year", "id", "gname")
+def _simulated() -> tuple[pd.DataFrame, tuple[str, str, str, str], list[str]]:
+    data = estimates.prepare_panel(simulate_panel(n_firms=5000, seed=3).panel)
+    balanced = data[data.groupby("id")["year"].transform("size") == data["year"].nunique()]  # csdid needs balance
+    return balanced, ("y", "year", "id", "gname"), ["size_base", "fdi"]
 
 
 @pytest.mark.parametrize("make", [_mpdta, _simulated], ids=["mpdta", "simulated"])
 @pytest.mark.parametrize("control_group", ["nevertreated", "notyettreated"])
-def test_fast_layer_equals_csdid(make, control_group):
-    data, names = make()
-    lib = effects.callaway_santanna(data, *names, control_group, engine="csdid")
-    fast = fastdid.att_gt(data, *names, control_group)
+@pytest.mark.parametrize("with_covariates", [False, True], ids=["unconditional", "doubly-robust"])
+def test_fast_layer_equals_csdid(make, control_group, with_covariates):
+    data, names, covariates = make()
+    covariates = covariates if with_covariates else None
+    lib = effects.callaway_santanna(data, *names, control_group, covariates, engine="csdid")
+    fast = fastdid.att_gt(data, *names, control_group, 0, covariates)
     merged = lib.att_gt.merge(fast.att_gt, on=["group", "time"], suffixes=("_lib", "_fast"), validate="one_to_one")
     assert len(merged) == len(lib.att_gt) == len(fast.att_gt)
     np.testing.assert_allclose(merged["att_fast"], merged["att_lib"], atol=1e-8, rtol=0)
@@ -47,13 +51,13 @@ def test_fast_layer_equals_csdid(make, control_group):
 
 
 def test_fast_layer_refuses_unbalanced_panels():
-    data, names = _mpdta()
+    data, names, _ = _mpdta()
     with pytest.raises(ParameterError, match="not balanced"):
         fastdid.att_gt(data.iloc[1:], *names)
 
 
 def test_fast_pretest_equals_r_did():
-    data, names = _mpdta()
+    data, names, _ = _mpdta()
     fast = effects.callaway_santanna(data, *names, "nevertreated", engine="fast")
     lib = effects.callaway_santanna(data, *names, "nevertreated", engine="csdid")
     assert fast.wald == pytest.approx(lib.wald, abs=1e-8) and fast.wald_pvalue == pytest.approx(0.16812, abs=1e-5)

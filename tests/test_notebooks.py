@@ -151,3 +151,9 @@ def test_effects_notebook_publishes_simulated_results(tmp_path):
     assert abs(att - truth) < 3 * se and comparison.loc["naive comparison", "estimate"] > 1
     assert all("SIMULATED" in t.title for t in r.tables if t.simulated) and r.tables[0].simulated
     assert r.cannot_say and "census" in r.cannot_say[0].would_settle
+    checks = " ".join(r.method_checks)
+    for phrase in ("Pre-test, event-time", "Pre-test, pre-period ATT(g,t)", "breakdown value", "Placebo recognition",
+                   "Permutation inference", "PPML", "Estimation sample"):
+        assert phrase in checks, phrase
+    es = next(t for t in r.tables if t.title.startswith("Event study, base e = -1")).frame
+    assert (es.loc[es["event_time"] == -1, "estimate"] == 0).all() and es["covariate_adjusted"].any()

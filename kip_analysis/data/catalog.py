@@ -47,6 +47,18 @@ TABLES: dict[str, RawTable] = {t.name: t for t in (
              ("area_raw", "year", "basis")),
     RawTable("province_codes", _RAW / "provincial" / "province_codes.csv", schemas.PROVINCE_CODES,
              ("gso_code",)),
+    RawTable("province_centroids", _RAW / "provincial" / "province_centroids_geoboundaries.csv",
+             schemas.PROVINCE_CENTROIDS, ("gso_code",)),
+    RawTable("minimum_wage_amounts", _RAW / "provincial" / "minimum_wage_amounts.csv", schemas.MINIMUM_WAGE_AMOUNTS,
+             ("decree", "region")),
+    RawTable("minimum_wage_regions", _RAW / "provincial" / "minimum_wage_region_by_province.csv",
+             schemas.MINIMUM_WAGE_REGIONS, ("decree", "gso_code")),
+    RawTable("gso_income_per_capita", _RAW / "provincial" / "gso_income_per_capita_by_province.csv",
+             schemas.GSO_INCOME, ("area_raw", "year", "income_source")),
+    RawTable("pci_composite", _RAW / "provincial" / "pci_composite_2016_2022.csv", schemas.PCI_COMPOSITE,
+             ("gso_code", "year")),
+    RawTable("pci_subindices_partial", _RAW / "provincial" / "pci_subindices_2017_2024_partial.csv",
+             schemas.PCI_PARTIAL, ("gso_code", "year", "subindex", "source_url")),
 )}
 
 

@@ -69,7 +69,7 @@ def _read_extract(path: Path) -> pd.DataFrame:
 
 
 def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None = None,
-                    seed: int = DEFAULT_SEED) -> FirmPanel:
+                    seed: int = DEFAULT_SEED, variant: str = "conditional") -> FirmPanel:
     """Load the firm panel: ``"simulated"`` (default) or a census extract (CSV or Parquet).
 
     Parameters
@@ -82,6 +82,8 @@ def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None
         default ``<extract>.mapping.yml`` beside the extract.
     seed
         Seed of the simulated panel.
+    variant
+        The simulated panel's data-generating process (:data:`kip_analysis.data.simulated_panel.VARIANTS`).
 
     Raises
     ------
@@ -89,9 +91,9 @@ def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None
         For a bad extract: naming the file, line and column (the mapping's column name).
     """
     if str(source) == "simulated":
-        sim = simulate_panel(seed=seed)
+        sim = simulate_panel(seed=seed, variant=variant)
         FIRM_PANEL.validate(sim.panel)  # the simulated panel meets the schema a real extract must meet
-        return FirmPanel(sim.panel, f"simulated (seed {seed})", True, sim)
+        return FirmPanel(sim.panel, f"simulated (seed {seed}, {variant})", True, sim)
     path = Path(source)
     if not path.exists():
         raise DataValidationError(path, "no such extract; data_source is 'simulated' or the path of a CSV or "

@@ -171,3 +171,109 @@ PROVINCE_CODES = pa.DataFrameSchema(
     strict=True,
     ordered=False,
 )
+
+# ---------------------------------------------------------------------------- added for the land analysis (issue 12)
+_flag = _text(False, pa.Check.isin(("True", "False"), error="True or False"))
+
+PROVINCE_CENTROIDS = pa.DataFrameSchema(
+    {
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "iso_3166_2": _text(False),
+        "geoboundaries_shape_names": _text(False),
+        "n_source_shapes": pa.Column(int, pa.Check.ge(1, error="at least one shape")),
+        "centroid_lon": pa.Column(float, pa.Check.in_range(102, 110, error="a longitude inside Viet Nam")),
+        "centroid_lat": pa.Column(float, pa.Check.in_range(8, 24, error="a latitude inside Viet Nam")),
+        "interior_point_lon": pa.Column(float, pa.Check.in_range(102, 110, error="a longitude inside Viet Nam")),
+        "interior_point_lat": pa.Column(float, pa.Check.in_range(8, 24, error="a latitude inside Viet Nam")),
+        "centroid_inside_polygon": _flag,
+        "lonlat_planar_centroid_lon": pa.Column(float),
+        "lonlat_planar_centroid_lat": pa.Column(float),
+        "polygon_area_km2": pa.Column(float, pa.Check.gt(0, error="a positive area")),
+        "nso_area_km2_2024": pa.Column(float, pa.Check.gt(0, error="a positive area")),
+    },
+    strict=True,
+    ordered=False,
+)
+
+_REGIONS = ("I", "II", "III", "IV")
+MINIMUM_WAGE_AMOUNTS = pa.DataFrameSchema(
+    {
+        "decree": _text(False),
+        "effective_from": _text(False, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="a date YYYY-MM-DD")),
+        "effective_to": _text(True, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="a date YYYY-MM-DD")),
+        "region": _text(False, pa.Check.isin(_REGIONS, error="a minimum-wage region I-IV")),
+        "monthly_min_wage_vnd": pa.Column(int, pa.Check.gt(0, error="a positive wage")),
+        "hourly_min_wage_vnd": pa.Column(float, pa.Check.gt(0, error="a positive wage"), nullable=True),
+        "source": _text(False),
+        "quote": _text(False),
+    },
+    strict=True,
+    ordered=False,
+)
+
+MINIMUM_WAGE_REGIONS = pa.DataFrameSchema(
+    {
+        "decree": _text(False),
+        "effective_from": _text(False, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="a date YYYY-MM-DD")),
+        "effective_to": _text(True),
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "highest_region": _text(False, pa.Check.isin(_REGIONS, error="a minimum-wage region I-IV")),
+        "highest_region_monthly_vnd": pa.Column(int, pa.Check.gt(0, error="a positive wage")),
+        "lowest_region": _text(False, pa.Check.isin(_REGIONS, error="a minimum-wage region I-IV")),
+        "lowest_region_monthly_vnd": pa.Column(int, pa.Check.gt(0, error="a positive wage")),
+        "region_I_clause": _text(True),
+        "region_II_clause": _text(True),
+        "region_III_clause": _text(True),
+        "residual_and_notes": _text(True),
+        "transcription_source": _text(False),
+        "confidence": _text(False),
+    },
+    strict=True,
+    ordered=False,
+)
+
+GSO_INCOME = pa.DataFrameSchema(
+    {
+        **_gso_area_columns(_GEO_LEVELS, "country, region or province"),
+        "preliminary": _flag,
+        "income_source": _text(False),
+        "income_thousand_vnd_per_month": pa.Column(float, _nonneg, nullable=True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+PCI_COMPOSITE = pa.DataFrameSchema(
+    {
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "source_name_code": _text(False),
+        "year": pa.Column(int, pa.Check.in_range(2016, 2022, error="a PCI year 2016-2022")),
+        "pci_composite": pa.Column(float, pa.Check.in_range(0, 100, error="a score between 0 and 100")),
+        "official_2016_check": pa.Column(float, nullable=True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+PCI_PARTIAL = pa.DataFrameSchema(
+    {
+        "province": _text(False),
+        "province_ascii": _text(False),
+        "gso_code": _text(False, _gso_code),
+        "year": pa.Column(int, pa.Check.in_range(2017, 2030, error="a PCI year from 2017")),
+        "subindex": _text(False),
+        "score": pa.Column(float, _nonneg),
+        "subindex_label_raw": _text(False),
+        "source_url": _text(False, pa.Check.str_matches(r"^https?://\S+$", error="a page address")),
+        "source_kind": _text(False),
+        "quote": _text(False),
+    },
+    strict=True,
+    ordered=False,
+)

@@ -1,24 +1,26 @@
-"""Vectorised Callaway & Sant'Anna (2021) for census-scale panels (unconditional case).
+"""Vectorised Callaway & Sant'Anna (2021) for census-scale panels, unconditional or doubly robust.
 
 ``csdid`` builds a data frame per group-time cell, which is slow and memory-hungry at a
 million firms. This layer computes the same estimator on a wide outcome matrix: each ATT(g,t)
-is a difference of group means of long differences (CS 2021, eq. 2.6 with the outcome-
-regression estimator on a constant), its influence function is a column of an n x cells
-matrix, and the four aggregations follow R ``did``'s ``compute.aggte`` including the
-estimated-weights term (``wif``). Results equal ``csdid``'s to 1e-8 (tests/test_fastdid.py);
-covariates (doubly robust) still go through :func:`kip_analysis.estimators.did.callaway_santanna`.
+is a 2x2 DiD of long differences (CS 2021, eq. 2.6): a difference of group means without
+covariates, the doubly robust estimator of :mod:`kip_analysis.estimators.dr_cells` with them.
+Its influence function is a column of an n x cells matrix, and the four aggregations follow R
+``did``'s ``compute.aggte`` including the estimated-weights term (``wif``). Results equal
+``csdid``'s to 1e-8 (tests/test_fastdid.py). Also: a universal base period, unbalanced
+panels (balanced within each cell) and sup-t uniform bands by the multiplier bootstrap.
 
-May import: errors, estimators.did_types.
+May import: errors, estimators.did_types, estimators.dr_cells.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from kip_analysis.errors import ParameterError
+from kip_analysis.estimators import dr_cells
 from kip_analysis.estimators.did_types import AGGREGATIONS, CONTROL_GROUPS, Aggregation
 
 
@@ -32,6 +34,8 @@ class FastCS:
     glist: np.ndarray
     n: int
     _dynamic_inf: np.ndarray | None = None
+    table_inf: dict = field(default_factory=dict)  # aggregation kind -> units x rows influence functions
+    _cache: dict = field(default_factory=dict, repr=False)  # aggregation kind -> Aggregation
 
     def pretest(self) -> tuple[float, float]:
         """R ``did``'s Wald pre-test: W = n b' V^-1 b over the pre-treatment ATT(g,t), V = IF'IF / n."""
@@ -57,6 +61,11 @@ class FastCS:
         """R ``aggte``: ``simple``, ``group``, ``calendar`` or ``dynamic``, analytic SEs."""
         if kind not in AGGREGATIONS:
             raise ParameterError(f"kind={kind!r}: expected one of {', '.join(AGGREGATIONS)}")
+        if kind not in self._cache:
+            self._cache[kind] = self._aggregate(kind)
+        return self._cache[kind]
+
+    def _aggregate(self, kind: str) -> Aggregation:
         group = self.att_gt["group"].to_numpy()
         t = self.att_gt["time"].to_numpy()
         att = self.att_gt["att"].to_numpy()
@@ -93,6 +102,7 @@ class FastCS:
                 inf_g.append(inf)
                 rows.append((g, est, se(inf)))
             att_g, inf_g = np.array(att_g), np.column_stack(inf_g)
+            self.table_inf[kind] = inf_g
             weights = pg / pg.sum()
             overall_inf = inf_g @ weights + wif(np.arange(len(self.glist)), pg, self.glist) @ att_g
             overall = float(att_g @ weights)
@@ -106,7 +116,7 @@ class FastCS:
                 infs.append(inf)
                 rows.append((e, est, se(inf)))
             post = np.unique(e_all) >= 0
-            self._dynamic_inf = np.column_stack(infs)
+            self._dynamic_inf = self.table_inf[kind] = np.column_stack(infs)
             overall = float(np.mean(np.array(ests)[post]))
             overall_inf = np.column_stack(infs)[:, post].mean(axis=1)
         else:  # calendar
@@ -118,7 +128,8 @@ class FastCS:
                 infs.append(inf)
                 rows.append((year, est, se(inf)))
             overall = float(np.mean(ests))
-            overall_inf = np.column_stack(infs).mean(axis=1)
+            self.table_inf[kind] = np.column_stack(infs)
+            overall_inf = self.table_inf[kind].mean(axis=1)
         table = pd.DataFrame(rows, columns=["egt", "att", "se"])
         table["ci_low"] = table["att"] - crit * table["se"]
         table["ci_high"] = table["att"] + crit * table["se"]
@@ -126,53 +137,190 @@ class FastCS:
 
 
 def att_gt(data: pd.DataFrame, yname: str, tname: str, idname: str, gname: str,
-           control_group: str = "notyettreated", anticipation: int = 0) -> FastCS:
-    """Unconditional Callaway & Sant'Anna ATT(g,t) on a balanced panel, varying base period.
+           control_group: str = "notyettreated", anticipation: int = 0,
+           covariates: list[str] | tuple[str, ...] | None = None, base_period: str = "varying",
+           allow_unbalanced: bool = False) -> FastCS:
+    """Callaway & Sant'Anna ATT(g,t), unconditional or doubly robust with covariates.
 
-    ATT(g,t) = E[Y_t - Y_b | G=g] - E[Y_t - Y_b | C], with b = g - 1 - anticipation for
-    post-treatment cells and b = t - 1 before; C = never treated, or also not yet treated
-    by t + anticipation (CS 2021, eqs. 2.6-2.7). Influence functions are scaled to the full
-    sample as in R ``did``.
+    ATT(g,t) = E[Y_t - Y_b | G=g] - E[Y_t - Y_b | C] (CS 2021, eqs. 2.6-2.7; with covariates the
+    doubly robust estimator of Sant'Anna & Zhao 2020, :mod:`kip_analysis.estimators.dr_cells`).
+    ``base_period="varying"`` (R's default): b = g - 1 - anticipation after treatment and
+    b = t - 1 before; ``"universal"``: b = g - 1 - anticipation for every t (the cell t = b is
+    omitted; it is zero by construction), so pre- and post-treatment estimates share one base.
+    C = never treated, or also not yet treated by max(t, b) + anticipation. Influence functions
+    are scaled to the full sample as in R ``did``.
+
+    Unbalanced panels (``allow_unbalanced=True``): each cell uses the units observed in both
+    its year t and its base year b (balanced within the cell), and the count of units a cell
+    loses is kept in ``att_gt["dropped"]``; a cell with no treated or no comparison unit observed
+    in both years is left out and listed in ``att_gt.attrs["skipped_cells"]``. R ``did``'s
+    ``allow_unbalanced_panel`` uses a repeated-cross-section estimator instead, so results
+    differ from R on unbalanced data.
     """
     if control_group not in CONTROL_GROUPS:
         raise ParameterError(f"control_group={control_group!r}: expected one of {', '.join(CONTROL_GROUPS)}")
+    if base_period not in ("varying", "universal"):
+        raise ParameterError(f"base_period={base_period!r}: expected varying or universal")
+    covariates = list(covariates or [])
     ids, id_index = np.unique(data[idname].to_numpy(), return_inverse=True)
     tlist, t_index = np.unique(data[tname].to_numpy(), return_inverse=True)
     n, T = len(ids), len(tlist)
-    if len(data) != n * T:
-        raise ParameterError(f"the panel is not balanced: {len(data)} rows for {n} units x {T} periods")
-    Y = np.empty((n, T))
+    if len(data) != n * T and not allow_unbalanced:
+        raise ParameterError(f"the panel is not balanced: {len(data)} rows for {n} units x {T} periods "
+                             "(allow_unbalanced=True uses, in each cell, the units observed in both years)")
+    Y = np.full((n, T), np.nan)
     Y[id_index, t_index] = data[yname].to_numpy(dtype=float)
     G = np.zeros(n)
     G[id_index] = data[gname].to_numpy(dtype=float)
+    X = None
+    if covariates:
+        values = data[covariates].to_numpy(dtype=float)
+        X = np.empty((n, len(covariates)))
+        X[id_index] = values
+        if not np.allclose(X[id_index], values, equal_nan=True) or np.isnan(X).any():
+            raise ParameterError(f"covariates {covariates} must be time-invariant and never missing")
+        X = np.column_stack([np.ones(n), X])
     G[G > tlist.max()] = 0  # treated after the last period: never treated within the sample
     glist = np.unique(G[(G > 0) & (G > tlist[0] + anticipation)])
     keep_units = (G == 0) | (G > tlist[0] + anticipation)  # drop always-treated units
     Y, G, n = Y[keep_units], G[keep_units], int(keep_units.sum())
-    rows, columns = [], []
+    X = X[keep_units] if X is not None else None
+    observed = ~np.isnan(Y)
+    cells = []  # (g, k, base_k, control threshold index or -1)
     for g in glist:
-        for k in range(1, T):
-            current = tlist[k]
-            if g <= current:  # post: base is the last period before g - anticipation
-                base_k = int(np.flatnonzero(tlist + anticipation < g)[-1])
+        last_pre = int(np.flatnonzero(tlist + anticipation < g)[-1])
+        for k in range(T):
+            if base_period == "universal":
+                if k == last_pre:
+                    continue
+                base_k = last_pre
             else:
-                base_k = k - 1
-            treated = G == g
-            if control_group == "nevertreated":
-                control = G == 0
+                if k == 0:
+                    continue
+                base_k = last_pre if g <= tlist[k] else k - 1
+            cells.append((g, k, base_k, -1 if control_group == "nevertreated" else max(k, base_k)))
+    att = np.empty(len(cells))
+    inffunc = np.zeros((n, len(cells)))
+    dropped = np.zeros(len(cells), dtype=int)
+    batches: dict[tuple, list[int]] = {}
+    for j, (g, _k, _b, threshold) in enumerate(cells):
+        batches.setdefault((g, threshold), []).append(j)
+    for (g, threshold), members in batches.items():
+        treated = G == g
+        if threshold < 0:
+            control = G == 0
+        else:
+            control = ((G == 0) | (G > tlist[threshold] + anticipation)) & (G != g)
+        sub = treated | control
+        ks = np.array([cells[j][1] for j in members])
+        bs = np.array([cells[j][2] for j in members])
+        dY = Y[:, ks] - Y[:, bs]
+        complete = observed[:, ks] & observed[:, bs]
+        if X is not None and complete[sub].all():
+            idx = np.flatnonzero(sub)
+            a, inf, _ = dr_cells.drdid_panel(dY[idx], treated[idx].astype(float), X[idx])
+            att[members] = a
+            inffunc[np.ix_(idx, members)] = inf * n / len(idx)
+            continue
+        gamma = None  # warm start of the propensity score from the previous cell of the batch
+        for col, j in enumerate(members):  # unconditional, or cell by cell on an unbalanced panel
+            here = sub & complete[:, col]
+            dropped[j] = int(sub.sum() - here.sum())
+            idx = np.flatnonzero(here)
+            d = treated[idx]
+            if not d.any() or d.all():
+                if not allow_unbalanced:
+                    raise ParameterError(f"cell g={g:g}, t={tlist[cells[j][1]]:g} has no treated or no comparison "
+                                         "units")
+                att[j] = np.nan  # nobody observed on one side: the cell is left out (reported)
+                continue
+            if X is not None:
+                a, inf, gamma = dr_cells.drdid_panel(dY[idx, col], d.astype(float), X[idx], gamma)
+                att[j], psi = a[0], inf[:, 0]
             else:
-                control = ((G == 0) | (G > tlist[max(k, base_k)] + anticipation)) & (G != g)
-            sub = treated | control
-            dy = Y[:, k] - Y[:, base_k]
-            n1 = sub.sum()
-            p1 = treated.sum() / n1
-            mu1, mu0 = dy[treated].mean(), dy[control].mean()
-            psi = np.zeros(n)
-            psi[treated] = (dy[treated] - mu1) / p1
-            psi[control] = -(dy[control] - mu0) / (1 - p1)
-            columns.append(psi * n / n1)
-            rows.append((int(g), int(current), mu1 - mu0))
-    inffunc = np.column_stack(columns)
-    table = pd.DataFrame(rows, columns=["group", "time", "att"])
+                y = dY[idx, col]
+                p1 = d.mean()
+                mu1, mu0 = y[d].mean(), y[~d].mean()
+                att[j] = mu1 - mu0
+                psi = np.where(d, (y - mu1) / p1, -(y - mu0) / (1 - p1))
+            inffunc[idx, j] = psi * n / len(idx)
+    table = pd.DataFrame({"group": [int(c[0]) for c in cells], "time": [int(tlist[c[1]]) for c in cells],
+                          "att": att})
     table["se"] = np.sqrt(np.mean(inffunc**2, axis=0) / n)
+    if allow_unbalanced:
+        table["dropped"] = dropped
+        keep = ~np.isnan(att)
+        skipped = [(int(c[0]), int(tlist[c[1]])) for c, k in zip(cells, keep, strict=True) if not k]
+        table, inffunc = table[keep].reset_index(drop=True), inffunc[:, keep]
+        table.attrs["skipped_cells"] = skipped
     return FastCS(table, inffunc, G, glist, n)
+
+
+def uniform_band(inffunc: np.ndarray, biters: int = 999, seed: int = 20210101, alpha: float = 0.05,
+                 chunk: int = 100) -> tuple[np.ndarray, float]:
+    """Multiplier-bootstrap standard errors and the sup-t critical value for a simultaneous band
+    over every column of ``inffunc`` (R ``did``'s ``mboot``: Rademacher weights, IQR-based
+    standard errors, the 1 - alpha quantile of max_j |b_j / sigma_j|). Seeded.
+
+    Returns
+    -------
+    se, crit
+        Bootstrap standard errors of the columns and the uniform critical value; the band is
+        estimate +/- crit x se and covers all columns jointly with probability 1 - alpha.
+    """
+    from statistics import NormalDist
+
+    rng = np.random.default_rng(seed)
+    n = inffunc.shape[0]
+    draws = []
+    for start in range(0, biters, chunk):
+        v = rng.choice((-1.0, 1.0), size=(min(chunk, biters - start), n))
+        draws.append(v @ inffunc / np.sqrt(n))  # sqrt(n) x mean(v_i psi_i)
+    bres = np.vstack(draws)
+    q = NormalDist().inv_cdf
+    sigma = (np.quantile(bres, 0.75, axis=0) - np.quantile(bres, 0.25, axis=0)) / (q(0.75) - q(0.25))
+    ok = sigma > np.sqrt(np.finfo(float).eps) * 10
+    t_max = np.max(np.abs(bres[:, ok] / sigma[ok]), axis=1)
+    crit = float(np.quantile(t_max, 1 - alpha))
+    se = np.where(ok, sigma / np.sqrt(n), np.nan)
+    return se, crit
+
+
+def simple_att_many(data: pd.DataFrame, yname: str, tname: str, idname: str, groups: np.ndarray,
+                    control_group: str = "notyettreated") -> np.ndarray:
+    """Unconditional CS simple ATT for many cohort assignments at once (permutation inference).
+
+    ``groups`` is units x P: column p gives every unit's cohort (0 = never) under assignment p,
+    units in the order of ``np.unique(data[idname])``. Same estimator as :func:`att_gt`
+    (varying base, no anticipation, each cell on the units observed in both its years) followed
+    by R's simple aggregation; ATT(g,t) for all P assignments is computed with one matrix
+    product per cell.
+    """
+    ids, id_index = np.unique(data[idname].to_numpy(), return_inverse=True)
+    tlist, t_index = np.unique(data[tname].to_numpy(), return_inverse=True)
+    n, T = len(ids), len(tlist)
+    Y = np.full((n, T), np.nan)
+    Y[id_index, t_index] = data[yname].to_numpy(dtype=float)
+    observed = ~np.isnan(Y)
+    Y0 = np.nan_to_num(Y)
+    G = np.asarray(groups, dtype=float)
+    num = np.zeros(G.shape[1])
+    den = np.zeros(G.shape[1])
+    for g in np.unique(G[G > tlist[0]]):
+        share = (G == g).mean(axis=0)  # cohort share, R's pg
+        last_pre = int(np.flatnonzero(tlist < g)[-1])
+        for k in range(last_pre + 1, T):
+            both = (observed[:, k] & observed[:, last_pre]).astype(float)[:, None]
+            dy = (Y0[:, k] - Y0[:, last_pre])[:, None]
+            treated = (G == g) * both
+            if control_group == "nevertreated":
+                control = (G == 0) * both
+            else:
+                control = ((G == 0) | (G > tlist[k])) * (G != g) * both
+            n1, n0 = treated.sum(axis=0), control.sum(axis=0)
+            ok = (n1 > 0) & (n0 > 0)
+            att = np.where(ok, (treated * dy).sum(axis=0) / np.maximum(n1, 1)
+                           - (control * dy).sum(axis=0) / np.maximum(n0, 1), 0.0)
+            num += np.where(ok, share * att, 0.0)
+            den += np.where(ok, share, 0.0)
+    return num / den

@@ -168,34 +168,38 @@ def subsidy_curve(counterfactual: pd.DataFrame, label: str) -> Figure:
     return fig
 
 
-def event_study(cs: pd.DataFrame, sa: pd.DataFrame, twfe: pd.DataFrame, truth: pd.DataFrame | None,
-                label: str, outcome: str, bands: str) -> Figure:
-    """Event study: Callaway & Sant'Anna dynamic effects with their band, Sun & Abraham and TWFE
-    event-study estimates, and the true effects when the panel is simulated.
+def event_study(es: pd.DataFrame, truth: pd.DataFrame | None, label: str, outcome: str, bands: str) -> Figure:
+    """Event study with one base period (e = -1) for every estimator: the rows of ``es``
+    (estimator, covariate_adjusted, event_time, estimate, ci_low, ci_high), the first
+    estimator with its band, and the true effects when the panel is simulated.
     """
     fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
     plt.close(fig)
-    window = (cs["egt"] >= -6) & (cs["egt"] <= 7)
-    c = cs[window]
-    ax.fill_between(c["egt"], c["ci_low"], c["ci_high"], color=PALETTE["products"], alpha=0.2,
-                    label=f"Callaway–Sant'Anna {bands}")
-    ax.plot(c["egt"], c["att"], color=PALETTE["products"], marker="o", lw=2, label="Callaway–Sant'Anna")
-    s = sa[(sa["event_time"] >= -6) & (sa["event_time"] <= 7)]
-    ax.plot(s["event_time"] + 0.12, s["estimate"], color="#2e8b57", marker="s", lw=0, label="Sun–Abraham")
-    t = twfe[(twfe["event_time"] >= -6) & (twfe["event_time"] <= 7)]
-    ax.plot(t["event_time"] - 0.12, t["estimate"], color=PALETTE["firms"], marker="^", lw=0,
-            label="TWFE event study (binned ends)")
+    es = es[(es["event_time"] >= -6) & (es["event_time"] <= 7)]
+    styles = [(PALETTE["products"], "o", 2), ("#9467bd", "D", 0), ("#2e8b57", "s", 0), (PALETTE["firms"], "^", 0)]
+    for k, (name, rows) in enumerate(es.groupby("estimator", sort=False)):
+        color, marker, lw = styles[k % len(styles)]
+        shift = 0.1 * k
+        adjusted = " (covariate-adjusted)" if bool(rows["covariate_adjusted"].iloc[0]) else ""
+        if k == 0:
+            ax.fill_between(rows["event_time"], rows["ci_low"], rows["ci_high"], color=color, alpha=0.2,
+                            label=f"{name}: {bands}")
+        ax.plot(rows["event_time"] + shift, rows["estimate"], color=color, marker=marker, lw=lw,
+                label=name + adjusted)
     if truth is not None:
         tr = truth[(truth["event_time"] >= -6) & (truth["event_time"] <= 7)]
         ax.plot(tr["event_time"], tr["att"], color="black", ls="--", lw=1.2, label="true effect (SIMULATED)")
     ax.axhline(0, color="black", lw=0.6)
-    ax.axvline(-0.5, color="#7f7f7f", lw=0.6, ls=":")
-    ax.set_xlabel("years since recognition")
+    ax.axvline(-1, color="#7f7f7f", lw=0.6, ls=":")
+    ax.set_xlabel("years since first recognition (base: e = -1)")
     ax.set_ylabel(f"effect on {outcome.replace('_', ' ')}")
     ax.set_title(f"Effect of KIP recognition by years since recognition ({label})")
     ax.legend(frameon=False, fontsize=7, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
-    fig._kip_caption = (f"{label} firm panel. Callaway & Sant'Anna (2021) dynamic aggregation with {bands}; "
-                        "Sun & Abraham (2021) interaction-weighted estimates (pyfixest); TWFE event study with "
-                        "firm and year effects. Standard errors clustered by firm.")
+    adjusted = sorted(es.loc[es["covariate_adjusted"].astype(bool), "estimator"].unique())
+    fig._kip_caption = (f"{label} firm panel. Every estimator is relative to the same base year, the year before "
+                        "first recognition (e = -1): Callaway & Sant'Anna (2021) with a universal base period, "
+                        "Sun & Abraham (2021) interaction-weighted estimates and a TWFE event study (pyfixest). "
+                        f"Covariate-adjusted: {', '.join(adjusted) if adjusted else 'none'}. Band: {bands}. "
+                        "Standard errors clustered by firm.")
     return fig

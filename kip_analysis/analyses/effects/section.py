@@ -1,10 +1,14 @@
 """The programme-effects analysis as a memo Section. On the SIMULATED panel every sentence
-is a method check; on a census extract the same sentences are findings.
+about the estimates is a method check; on a census extract the same sentences are findings.
+What a census extract could detect (from sourced counts) is a finding either way.
 
 May import: report.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -12,58 +16,117 @@ from matplotlib.figure import Figure
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "What recognition did to firms"
+HEADLINE_ROW = "Callaway–Sant'Anna (simple)"
+TRUTH_ROW = "true effect (SIMULATED)"
 
 
-def effects_reading(comparison: pd.DataFrame, pretrend: dict, label: str, outcome: str,
-                    control_group: str, covariates: tuple[str, ...]) -> list[str]:
-    """The effects analysis in sentences, every number from the comparison table and pre-test."""
-    c = comparison.set_index("estimator")
-    cs = c.loc["Callaway–Sant'Anna (simple)"]
+@dataclass(frozen=True)
+class EffectsResults:
+    """Everything notebook 02 computed, for the Section."""
+
+    comparison: pd.DataFrame  # estimator, estimate, se, ci_low, ci_high
+    event_study: pd.DataFrame  # estimator, covariate_adjusted, event_time, estimate, se, ci_low, ci_high
+    pretests: pd.DataFrame  # pre-test, what it tests, statistic, df, p_value
+    sensitivity: pd.DataFrame  # restriction, bound, ci_low, ci_high
+    breakdown: dict
+    placebo: dict
+    permutation: dict
+    heterogeneity: pd.DataFrame  # subgroup rows with att, se (and truth when SIMULATED)
+    margins: pd.DataFrame  # outcome, estimator, estimate, se, ci_low, ci_high (+ truth)
+    sample: dict  # the estimation sample's counts and rules
+    event_fig: Figure
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: str,
+                    covariates: tuple[str, ...]) -> list[str]:
+    """The effects analysis in sentences, every number from the results."""
+    c = r.comparison.set_index("estimator")
+    cs = c.loc[HEADLINE_ROW]
     what = outcome.replace("log_", "")
-    sentences = [
-        f"{label}: on this panel recognition raised firms' {what} by {100 * cs['estimate']:.1f} log points on "
-        f"average after recognition (Callaway–Sant'Anna, {control_group} controls"
-        + (f", doubly robust with {' and '.join(covariates)}" if covariates else ", unconditional")
-        + f"; 95% CI {100 * cs['ci_low']:.1f} to {100 * cs['ci_high']:.1f})."
-    ]
-    if "true effect (SIMULATED)" in c.index:
-        truth = c.loc["true effect (SIMULATED)", "estimate"]
-        naive, tw = c.loc["naive comparison", "estimate"], c.loc["TWFE", "estimate"]
-        sentences.append(
-            f"The true effect built into the simulation is {100 * truth:.1f} log points; the naive comparison says "
-            f"{100 * naive:.0f} (recognised firms were far larger to begin with) and two-way fixed effects "
-            f"{100 * tw:.1f} (biased by staggered timing, growing effects and trend differences)."
-        )
-    sentences.append(
-        f"Pre-test of parallel trends: joint Wald on {pretrend['event_time_df']} pre-recognition event times, "
-        f"chi-square {pretrend['event_time_wald']:.1f}, p = {pretrend['event_time_p']:.3f}"
-        + (" — no evidence against parallel trends." if pretrend["event_time_p"] >= 0.05
-           else " — parallel trends are rejected; read the estimates with caution.")
-    )
-    return sentences
+    s = [f"{label}: recognition raised firms' {what} by {_pct(cs['estimate'])} log points on average after "
+         f"recognition (Callaway–Sant'Anna, {control_group} controls"
+         + (f", doubly robust with {' and '.join(covariates)}" if covariates else ", unconditional")
+         + f"; 95% CI {_pct(cs['ci_low'])} to {_pct(cs['ci_high'])})."]
+    if TRUTH_ROW in c.index:
+        truth = c.loc[TRUTH_ROW, "estimate"]
+        others = "; ".join(f"{name} {_pct(row['estimate'])}" for name, row in c.iterrows()
+                           if name not in (HEADLINE_ROW, TRUTH_ROW))
+        inside = cs["ci_low"] <= truth <= cs["ci_high"]
+        s.append(f"The true effect built into the simulation is {_pct(truth)} log points, "
+                 f"{'inside' if inside else 'outside'} the headline interval; the other estimators say: {others}.")
+    for row in r.pretests.itertuples():
+        verdict = "no evidence against parallel trends" if row.p_value >= 0.05 else "parallel trends rejected"
+        s.append(f"Pre-test, {row._1}: chi-square {row.statistic:.1f} on {row.df} degrees of freedom, "
+                 f"p = {row.p_value:.3f} ({verdict}); it tests whether the {row._2}.")
+    b = r.breakdown
+    s.append(f"Sensitivity (Rambachan–Roth, {b['window']}): the average post-recognition effect stays "
+             f"significantly positive unless post-recognition departures from parallel trends exceed "
+             f"{_breakdown_text(b['relative_magnitudes'])} times the largest pre-recognition one (relative "
+             f"magnitudes breakdown value), or the trend's slope may change by "
+             f"{_breakdown_text(b['smoothness'], 100)} log points a year (smoothness breakdown value).")
+    p = r.placebo
+    s.append(f"Placebo recognition dates ({p['shift']} years early, pre-recognition years only): "
+             f"{_pct(p['estimate'])} log points (95% CI {_pct(p['ci_low'])} to {_pct(p['ci_high'])}); "
+             f"a true zero {'is' if p['ci_low'] <= 0 <= p['ci_high'] else 'is not'} inside.")
+    q = r.permutation
+    s.append(f"Permutation inference ({q['n_permutations']} reassignments of recognition dates among "
+             f"never-recognised firms, unconditional estimator): p = {q['p_value']:.3f} for the unconditional "
+             f"estimate of {_pct(q['observed'])} log points; 95% of placebo estimates are within "
+             f"±{_pct(q['placebo_95'])}.")
+    for row in r.margins.itertuples():
+        truth = getattr(row, "truth", math.nan)
+        s.append(f"{row.outcome} ({row.estimator}): {_pct(row.estimate)} (95% CI {_pct(row.ci_low)} to "
+                 f"{_pct(row.ci_high)}){'' if pd.isna(truth) else f'; true effect {_pct(truth)}'}.")
+    h = r.heterogeneity.dropna(subset=["att"])
+    if "true (SIMULATED)" in h.columns and len(h):
+        covered = ((h["att"] - 1.96 * h["se"] <= h["true (SIMULATED)"])
+                   & (h["true (SIMULATED)"] <= h["att"] + 1.96 * h["se"])).sum()
+        s.append(f"Heterogeneity by sector and ownership (headline estimator): the true subgroup effect lies inside "
+                 f"the 95% interval in {covered} of {len(h)} estimable subgroups.")
+    return s
+
+
+def _breakdown_text(value: float, scale: float = 1.0) -> str:
+    if value == 0:
+        return "0 (the unrestricted interval already includes zero)"
+    return "more than the largest value tried" if math.isinf(value) else f"{scale * value:.2f}"
+
+
+def sample_sentence(sample: dict, rules: str) -> str:
+    """The estimation sample and what it leaves out, with counts."""
+    return (f"Estimation sample: {sample['firms']:,} firms ({sample['entrants']:,} first observed after 2010, "
+            f"{sample['unbalanced_firms']:,} not observed every year); left out: {sample['no_pre_period_firms']} "
+            f"recognised firms with no year before recognition, {sample['zero_rows']:,} firm-years with a zero "
+            f"outcome. Rules: {rules}.")
 
 
 def power_sentence(mde: pd.DataFrame, control_fact: str) -> str:
     """What a census extract could detect, at the least favourable assumed sigma and rho."""
     column = max((c for c in mde.columns if c.startswith("MDE")), key=lambda c: mde[c].iloc[0])
-    first, total = mde.iloc[0], mde.iloc[-1]
+    first = mde.iloc[0]
+    total = mde[mde["recognised group"].str.endswith("(firm-recognitions)")].iloc[0]
     return (f"What a census extract could detect: against {first['control firms']:,} other industrial firms "
             f"({control_fact}), the {first['recognised group']}'s {first['treated firms']} firm-recognitions give a "
             f"minimum detectable effect of {100 * first[column]:.1f} log points on log revenue, and all "
             f"{total['treated firms']} firm-recognitions together {100 * total[column]:.1f} (80% power, 5% two-sided "
-            f"test, {column.removeprefix('MDE, ')} assumed, not sourced).")
+            f"test, {column.removeprefix('MDE, ')} assumed, not sourced; smaller sample extracts in the table).")
 
 
-def build_section(comparison: pd.DataFrame, by_cohort: pd.DataFrame, pretrend: dict, event_fig: Figure,
-                  label: str, simulated: bool, outcome: str, control_group: str, covariates: tuple[str, ...],
-                  params: dict, raw_sha256: dict, mde: pd.DataFrame | None = None,
-                  control_fact: str = "") -> Section:
-    """The effects Section: method checks on the SIMULATED panel, findings on a census extract, and
-    (from sourced counts) what a census extract could detect.
+def build_section(r: EffectsResults, label: str, simulated: bool, outcome: str, control_group: str,
+                  covariates: tuple[str, ...], params: dict, raw_sha256: dict, rules: str,
+                  mde: pd.DataFrame | None = None, control_fact: str = "",
+                  calibration: pd.DataFrame | None = None) -> Section:
+    """The effects Section: method checks on the SIMULATED panel, findings on a census extract,
+    and (from sourced counts) what a census extract could detect.
     """
-    sentences = tuple(effects_reading(comparison, pretrend, label, outcome, control_group, covariates))
+    sentences = tuple(effects_reading(r, label, outcome, control_group, covariates)) + (
+        sample_sentence(r.sample, rules),)
     power = (power_sentence(mde, control_fact),) if mde is not None and len(mde) else ()
-    cs = comparison.set_index("estimator").loc["Callaway–Sant'Anna (simple)"]
+    cs = r.comparison.set_index("estimator").loc[HEADLINE_ROW]
     cannot = ()
     if simulated:
         cannot = (CannotSay(
@@ -71,24 +134,41 @@ def build_section(comparison: pd.DataFrame, by_cohort: pd.DataFrame, pretrend: d
             "firm microdata are confidential, so the estimators were run on a SIMULATED panel; its numbers check the "
             "methods and say nothing about real firms.",
             "an extract of the statistics office's enterprise census for Hanoi firms 2010-2025 with the recognised "
-            "firms flagged, loaded through the firm-panel schema (data_source=path)."),)
-    sources = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
+            "firms (and every round they were recognised in) flagged, loaded through the firm-panel schema "
+            "(data_source=path)."),)
+    src = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
+    lp = f"{outcome}: log points (x100 = approx. percent)"
+    window = r.event_study[r.event_study["event_time"].between(-5, 3)]
+    tables = [
+        Table(f"Estimators compared ({label})", lp, src, r.comparison.round(4), simulated),
+        Table(f"Event study, base e = -1 for every estimator ({label})", lp + "; covariate_adjusted says which "
+              "estimates are doubly robust", src, window.round(4), simulated),
+        Table(f"Pre-tests of parallel trends ({label})", "chi-square statistics and p-values", src,
+              r.pretests.round(4), simulated),
+        Table(f"Sensitivity to departures from parallel trends, Rambachan–Roth ({label})",
+              lp + "; robust 95% intervals for the average post-recognition effect", src + "; moderndid didhonest",
+              r.sensitivity.round(4), simulated),
+        Table(f"Heterogeneity, headline estimator ({label})", lp, src, r.heterogeneity.round(4), simulated),
+        Table(f"Exporting and exports with zeros ({label})", "exporter: share of firms (x100 = percentage points); "
+              "exports: log of the ratio to the counterfactual mean (PPML)", src, r.margins.round(4), simulated),
+    ]
+    if mde is not None:
+        tables.append(Table("What a census extract could detect (minimum detectable effect)",
+                            "log points of the outcome (x100 = approx. percent); 80% power, 5% two-sided test",
+                            f"firm-recognitions per round: processed rounds table; other firms: {control_fact}; "
+                            "sigma and rho assumed (unsourced); McKenzie (2012) variance", mde.round(4)))
+    if calibration is not None:
+        tables.append(Table(f"Calibration of the {label} panel against the sources (one seed)",
+                            "as in each row", src + "; benchmarks/calibration_seeds.py shows 100 seeds",
+                            calibration, simulated))
     return Section(
         key="02_programme_effects", title=TITLE,
         findings=power + (() if simulated else sentences), method_checks=sentences if simulated else (),
-        cannot_say=cannot,
-        tables=(Table(f"Estimators compared ({label})", f"{outcome}: log points (x100 = approx. percent)", sources,
-                      comparison.round(4), simulated),
-                Table(f"Effect by cohort ({label})", f"{outcome}: log points", sources, by_cohort.round(4),
-                      simulated))
-        + ((Table("What a census extract could detect (minimum detectable effect)",
-                  "log points of the outcome (x100 = approx. percent); 80% power, 5% two-sided test",
-                  f"firm-recognitions per round: processed rounds table; other firms: {control_fact}; sigma and rho "
-                  "assumed (unsourced); McKenzie (2012) variance", mde.round(4)),) if mde is not None else ()),
-        exhibits=(Exhibit.from_figure("event_study", event_fig, sources, simulated),),
+        cannot_say=cannot, tables=tuple(tables),
+        exhibits=(Exhibit.from_figure("event_study", r.event_fig, src, simulated),),
         headlines=(Headline("effect", f"Effect of recognition on {outcome} ({label})",
-                            f"{100 * cs['estimate']:.1f} log points, 95% CI {100 * cs['ci_low']:.1f} to "
-                            f"{100 * cs['ci_high']:.1f}", float(cs["estimate"]), simulated, trend=True),),
+                            f"{_pct(cs['estimate'])} log points, 95% CI {_pct(cs['ci_low'])} to "
+                            f"{_pct(cs['ci_high'])}", float(cs["estimate"]), simulated, trend=True),),
         params=params, raw_sha256=raw_sha256, simulated=simulated,
         vintage="simulated" if simulated else "census extract",
     )

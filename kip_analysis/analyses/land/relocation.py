@@ -1,6 +1,7 @@
 """Firm relocation out of Hà Nội on the firm panel.
 
-May import: errors, data.geography, estimators.conditional_logit, analyses.land.params.
+May import: errors, data.geography, estimators.conditional_logit, estimators.did_types,
+analyses.land.params.
 
 Firm level (the SIMULATED panel, or a census extract): the destination choice of firms
   leaving Hanoi (conditional logit, statsmodels), the relocation hazard of Hanoi firms
@@ -22,6 +23,7 @@ from kip_analysis.analyses.land.params import DEFAULT_LEASE_RATIO, check_lease_r
 from kip_analysis.data.geography import HANOI
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.conditional_logit import conditional_logit
+from kip_analysis.estimators.did_types import Z95
 
 
 # ---------------------------------------------------------------------------- firm level
@@ -129,6 +131,43 @@ def elasticities(hazard: Hazard, year: int | None = None) -> pd.DataFrame:
                                      firm_years=("elasticity", "size")).reset_index()
 
 
+def mean_elasticity(hazard: Hazard, data: pd.DataFrame, params: np.ndarray) -> np.ndarray:
+    """Mean over ``data`` of d ln P / d ln R = beta x land_rel x R x (1 - P), for each row of
+    ``params`` (draws x k) of the hazard's coefficients.
+    """
+    params = np.atleast_2d(params)
+    prob = hazard_probability(hazard, data, hazard.lease_ratio, params)  # rows x draws
+    k = list(hazard.fit.params.index).index("lease_x_land")
+    land = data["land_rel"].to_numpy()[:, None]
+    return (params[:, k][None, :] * land * hazard.lease_ratio * (1 - prob)).mean(axis=0)
+
+
+def elasticity_curve(panel: pd.DataFrame, ratios: np.ndarray, year: int, n_draws: int = 1000,
+                     seed: int = 5) -> pd.DataFrame:
+    """How the estimated elasticity depends on the lease ratio R assumed in the regressor
+    (R - 1) x land intensity: at each R the hazard is re-estimated and the mean elasticity for
+    the firm-years at risk in ``year`` is reported with two 95% intervals, the delta method
+    (numerical gradient, clustered covariance) and simulation from N(beta, V). Because the
+    coefficient scales as 1 / (R - 1), the curve shows how much of the answer is the assumption.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for ratio in ratios:
+        hz = relocation_hazard(panel, float(ratio))
+        data = hz.data[hz.data["year"] == year]
+        beta, cov = hz.fit.params.to_numpy(), np.asarray(hz.fit.cov_params())
+        est = float(mean_elasticity(hz, data, beta)[0])
+        steps = 1e-6 * np.eye(len(beta))
+        grad = np.array([(mean_elasticity(hz, data, beta + steps[j])[0] - mean_elasticity(hz, data, beta - steps[j])[0])
+                         / 2e-6 for j in range(len(beta))])
+        se = float(np.sqrt(grad @ cov @ grad))  # delta method
+        sims = mean_elasticity(hz, data, rng.multivariate_normal(beta, cov, n_draws))
+        rows.append({"lease_ratio": float(ratio), "coef_lease_x_land": float(hz.beta_lease), "elasticity": est,
+                     "delta_low": est - Z95 * se, "delta_high": est + Z95 * se,
+                     "sim_low": float(np.quantile(sims, 0.025)), "sim_high": float(np.quantile(sims, 0.975))})
+    return pd.DataFrame(rows)
+
+
 def subsidy_counterfactual(hazard: Hazard, lease_ratio: float, shares_grid: np.ndarray, year: int,
                            production_value: float, city_exports_usd_m: float, n_draws: int = 500,
                            seed: int = 4) -> pd.DataFrame:
@@ -173,6 +212,32 @@ def subsidy_cost(data: pd.DataFrame, subsidy_share: float, lease_ratio: float, n
     """
     gap_per_m2_year = (lease_ratio - 1) * neighbour_rent_usd_m2 / lease_term_years
     return float(subsidy_share * gap_per_m2_year * data["land_m2"].fillna(0).sum() * vnd_per_usd / 1e9)
+
+
+def cost_per_output_kept(data: pd.DataFrame, kept: pd.DataFrame, subsidy_share: float, lease_ratios: tuple,
+                         neighbour_rents: tuple, lease_terms: tuple, vnd_per_usd: float) -> pd.DataFrame:
+    """Yearly subsidy cost and cost per VND of KIP revenue kept in Hanoi, over every combination of
+    the assumptions that drive it: the lease ratio R, the neighbours' rent (USD per m2 per term)
+    and the lease term the rent is spread over (years); the revenue kept is the median and 5-95%
+    band of ``kept`` (rows of :func:`subsidy_counterfactual` for ``subsidy_share``). Revenue
+    kept in Hanoi is not kept in the region: every relocation in the choice set goes to a
+    neighbour, so for the region the subsidy is a transfer between provinces.
+    """
+    row = kept[(np.isclose(kept["subsidy_share"], subsidy_share)) & (kept["quantity"] == "kip_revenue_kept_vnd_bn")]
+    if row.empty:
+        raise ValueError(f"no revenue-kept row for subsidy_share={subsidy_share}")
+    rev = row.iloc[0]
+    rows = []
+    for ratio in lease_ratios:
+        for rent in neighbour_rents:
+            for term in lease_terms:
+                cost = subsidy_cost(data, subsidy_share, float(ratio), float(rent), vnd_per_usd, float(term))
+                rows.append({"lease_ratio": float(ratio), "neighbour_rent_usd_m2": float(rent),
+                             "lease_term_years": float(term), "yearly_cost_vnd_bn": cost,
+                             "cost_per_vnd_kept_median": cost / rev["median"] if rev["median"] > 0 else np.nan,
+                             "cost_per_vnd_kept_low": cost / rev["q95"] if rev["q95"] > 0 else np.nan,
+                             "cost_per_vnd_kept_high": cost / rev["q05"] if rev["q05"] > 0 else np.inf})
+    return pd.DataFrame(rows)
 
 
 def calibrate_lease_coefficient(land_rel: np.ndarray, lease_ratio: float, target_rate: float,

@@ -1,0 +1,204 @@
+"""Checks on the programme-effects estimates: an event study with one base period for every
+estimator, the two pre-tests, Rambachan-Roth sensitivity (honest DiD), placebo recognition
+dates and permutation inference among never-recognised firms.
+
+May import: errors, estimators (did, did_types).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kip_analysis.errors import ParameterError
+from kip_analysis.estimators import did
+from kip_analysis.estimators.did_types import Z95
+
+#: Event-time window of the event study and of the sensitivity analysis (pre, post).
+PRE_WINDOW: tuple[int, int] = (-5, -2)
+POST_WINDOW: tuple[int, int] = (0, 3)
+
+
+def event_study(data: pd.DataFrame, control_group: str, covariates: tuple[str, ...], anticipation: int,
+                n_boot: int, seed: int = 20210101,
+                twfe: did.Twfe | None = None) -> tuple[pd.DataFrame, did.CSResult]:
+    """Event-study estimates relative to one base period, e = -1, for every estimator.
+
+    Callaway & Sant'Anna with a universal base period (doubly robust with ``covariates``, and
+    unconditional), Sun & Abraham and the TWFE event study (both relative to e = -1 by
+    construction). Columns: estimator, covariate_adjusted, event_time, estimate, se, ci_low,
+    ci_high (uniform band for the CS rows when ``n_boot`` > 0). Also returns the CS result
+    whose dynamic aggregation feeds the sensitivity analysis. ``twfe``: a TWFE fit already made.
+    """
+    rows = []
+    cs = did.callaway_santanna(data, "y", "year", "id", "gname", control_group, covariates, anticipation,
+                               bootstrap=n_boot > 0, biters=max(n_boot, 99), seed=seed, base_period="universal",
+                               allow_unbalanced=True)
+    plain = did.callaway_santanna(data, "y", "year", "id", "gname", control_group, None, anticipation,
+                                  base_period="universal", allow_unbalanced=True)
+    for name, result, adjusted in (("Callaway–Sant'Anna" + (", doubly robust" if covariates else ""), cs,
+                                    bool(covariates)), ("Callaway–Sant'Anna, unconditional", plain, False)):
+        t = result.aggregate("dynamic").table
+        rows.append(pd.DataFrame({"estimator": name, "covariate_adjusted": adjusted, "event_time": t["egt"],
+                                  "estimate": t["att"], "se": t["se"], "ci_low": t["ci_low"],
+                                  "ci_high": t["ci_high"]}))
+    others = (("Sun–Abraham", did.sun_abraham(data)),
+              ("TWFE event study (ends binned)", (twfe or did.twfe(data)).event_study))
+    for name, t in others:
+        rows.append(t.assign(estimator=name, covariate_adjusted=False, ci_low=t["estimate"] - Z95 * t["se"],
+                             ci_high=t["estimate"] + Z95 * t["se"]))
+    out = pd.concat(rows, ignore_index=True)
+    base = out.groupby("estimator", sort=False).head(1).assign(event_time=-1, estimate=0.0, se=0.0, ci_low=0.0,
+                                                               ci_high=0.0)
+    out = pd.concat([out[out["event_time"] != -1], base], ignore_index=True)
+    return out.sort_values(["estimator", "event_time"], kind="stable").reset_index(drop=True), cs
+
+
+def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
+    """The two pre-tests of parallel trends, each with what it tests.
+
+    1. Joint Wald test that the universal-base event-time estimates before recognition are zero:
+       are the cohorts' outcome paths, relative to the year before recognition, parallel to
+       the comparison firms' over the whole pre-period (cumulative differences)?
+    2. R ``did``'s Wald test on the varying-base pre-period ATT(g,t): is each year-on-year
+       change before recognition equal (short differences, one per cohort and year)?
+    """
+    event = did.pretrend_test(universal)
+    rows = [
+        {"pre-test": "event-time estimates before recognition, base e = -1 (joint Wald)",
+         "what it tests": "cumulative gap between recognised and comparison firms, relative to the year before "
+                          "recognition, is zero in every pre-recognition year",
+         "statistic": event["event_time_wald"], "df": event["event_time_df"], "p_value": event["event_time_p"]},
+        {"pre-test": "pre-period ATT(g,t), varying base (R did's Wald)",
+         "what it tests": "year-on-year changes before recognition are equal for each cohort and its comparison "
+                          "firms (short differences; many cells, low power against slow drifts)",
+         "statistic": varying.wald, "df": int((varying.att_gt["time"] < varying.att_gt["group"]).sum()),
+         "p_value": varying.wald_pvalue},
+    ]
+    return pd.DataFrame(rows)
+
+
+def _window(result: did.CSResult) -> tuple[np.ndarray, np.ndarray, int, int]:
+    table = result.aggregate("dynamic").table
+    e = table["egt"].to_numpy()
+    keep = ((e >= PRE_WINDOW[0]) & (e <= PRE_WINDOW[1])) | ((e >= POST_WINDOW[0]) & (e <= POST_WINDOW[1]))
+    inf = result.dynamic_influence()[:, keep]
+    n_pre = int(((e >= PRE_WINDOW[0]) & (e <= PRE_WINDOW[1])).sum())
+    n_post = int(keep.sum()) - n_pre
+    if n_pre < 1 or n_post < 1:
+        raise ParameterError("the sensitivity analysis needs pre- and post-recognition event times in the window")
+    return table["att"].to_numpy()[keep], inf.T @ inf / inf.shape[0] ** 2, n_pre, n_post
+
+
+def honest_did(result: did.CSResult, mbars: tuple[float, ...] = (0.5, 1.0, 2.0),
+               ms: tuple[float, ...] = (0.0, 0.01, 0.02)) -> tuple[pd.DataFrame, dict]:
+    """Rambachan & Roth (2023) robust intervals for the average effect over the post window.
+
+    Relative magnitudes (post-recognition violations at most Mbar times the largest
+    pre-recognition one; conditional test) and smoothness (the trend's slope changes by at
+    most M a year; FLCI), from moderndid's ``didhonest`` on the universal-base event study.
+    The breakdown value is the smallest Mbar whose robust interval includes zero: bracketed by
+    the grid, then bisected three times (to 1/8 of the bracket).
+    """
+    from moderndid.didhonest.sensitivity import (
+        construct_original_cs,
+        create_sensitivity_results_rm,
+        create_sensitivity_results_sm,
+    )
+
+    beta, sigma, n_pre, n_post = _window(result)
+    l_vec = np.full(n_post, 1 / n_post)
+
+    def rm(mbar: float) -> tuple[float, float]:
+        r = create_sensitivity_results_rm(beta, sigma, n_pre, n_post, method="Conditional",
+                                          m_bar_vec=np.array([mbar]), l_vec=l_vec, grid_points=100)
+        return float(r["lb"][0]), float(r["ub"][0])
+
+    original = construct_original_cs(beta, sigma, n_pre, n_post, l_vec=l_vec)
+    rows = [{"restriction": "none (parallel trends)", "bound": 0.0, "ci_low": float(original.lb),
+             "ci_high": float(original.ub)}]
+    rows += [{"restriction": "relative magnitudes (Mbar)", "bound": m, "ci_low": lo, "ci_high": hi}
+             for m in mbars for lo, hi in [rm(m)]]
+    smooth = create_sensitivity_results_sm(beta, sigma, n_pre, n_post, method="FLCI", m_vec=np.array(ms),
+                                           l_vec=l_vec)
+    rows += [{"restriction": "smoothness (M, log points a year)", "bound": m, "ci_low": float(lo),
+              "ci_high": float(hi)} for m, lo, hi in zip(ms, smooth["lb"], smooth["ub"], strict=True)]
+    table = pd.DataFrame(rows)
+    breakdown = {"relative_magnitudes": _breakdown(rm, table.iloc[: len(mbars) + 1]),
+                 "smoothness": _grid_breakdown(table[table["restriction"].str.startswith("smoothness")]),
+                 "window": f"e = {PRE_WINDOW[0]}..{PRE_WINDOW[1]} before, {POST_WINDOW[0]}..{POST_WINDOW[1]} after"}
+    return table, breakdown
+
+
+def _covers(row: pd.Series) -> bool:
+    return bool(row["ci_low"] <= 0 <= row["ci_high"])
+
+
+def _grid_breakdown(rows: pd.DataFrame) -> float:
+    """The first bound of the grid whose interval includes zero (inf if none does)."""
+    hits = rows[rows.apply(_covers, axis=1)]
+    return float(hits["bound"].iloc[0]) if len(hits) else float("inf")
+
+
+def _breakdown(interval, rows: pd.DataFrame, steps: int = 3) -> float:
+    """Smallest bound whose interval includes zero: 0 if the unrestricted interval already does,
+    inf if none of the grid does, else bisected between the last grid bound that excludes zero
+    and the first that includes it.
+    """
+    covered = rows.apply(_covers, axis=1).to_numpy()
+    bounds = rows["bound"].to_numpy()
+    if covered[0]:
+        return 0.0
+    if not covered.any():
+        return float("inf")
+    k = int(np.argmax(covered))
+    lo, hi = float(bounds[k - 1]), float(bounds[k])
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        low, high = interval(mid)
+        lo, hi = (lo, mid) if low <= 0 <= high else (mid, hi)
+    return round(hi, 4)
+
+
+def placebo_dates(data: pd.DataFrame, control_group: str, covariates: tuple[str, ...], shift: int = 3) -> dict:
+    """Placebo recognition dates: each recognised firm is treated as recognised ``shift`` years
+    early, using only its years before the real recognition; the simple ATT should be zero.
+    """
+    d = data[(data["gname"] == 0) | (data["year"] < data["gname"])].copy()
+    d["gname"] = np.where(d["gname"] > 0, d["gname"] - shift, 0)
+    first = d.groupby("id")["year"].transform("min")
+    d = d[(d["gname"] == 0) | (first < d["gname"])]
+    agg = did.callaway_santanna(d, "y", "year", "id", "gname", control_group, covariates,
+                                allow_unbalanced=True).aggregate("simple")
+    return {"shift": shift, "estimate": agg.overall_att, "se": agg.overall_se,
+            "ci_low": agg.overall_att - Z95 * agg.overall_se, "ci_high": agg.overall_att + Z95 * agg.overall_se}
+
+
+def permutation_test(data: pd.DataFrame, observed: float, control_group: str, n_permutations: int = 99,
+                     seed: int = 2024) -> dict:
+    """Permutation inference among never-recognised firms: recognition dates are reassigned at
+    random to never-recognised firms (same cohort sizes, only firms observed before the date),
+    the real recognised firms are left out, and the unconditional CS simple ATT is recomputed
+    (:func:`kip_analysis.estimators.fastdid.simple_att_many`, all permutations at once). The
+    p-value is the share of permutations, the observed one included, at least as large in
+    absolute value as ``observed`` (the unconditional estimate on the real assignment).
+    """
+    from kip_analysis.estimators import fastdid
+
+    rng = np.random.default_rng(seed)
+    never = data[data["gname"] == 0]
+    ids = np.unique(never["id"].to_numpy())
+    sizes = data[data["gname"] > 0].groupby("gname")["id"].nunique()
+    first = never.groupby("id")["year"].min().reindex(ids).to_numpy()
+    labels = np.zeros((len(ids), n_permutations))
+    for p in range(n_permutations):
+        free = np.ones(len(ids), dtype=bool)
+        order = rng.permutation(len(ids))
+        for g, k in sizes.items():  # placebo cohort g: k never-recognised firms observed before g
+            chosen = order[(free[order]) & (first[order] < g)][:k]
+            labels[chosen, p] = g
+            free[chosen] = False
+    draws = fastdid.simple_att_many(never, "y", "year", "id", labels, control_group)
+    p_value = (1 + np.sum(np.abs(draws) >= abs(observed))) / (n_permutations + 1)
+    return {"observed": observed, "n_permutations": n_permutations, "p_value": float(p_value),
+            "placebo_sd": float(draws.std()), "placebo_95": float(np.quantile(np.abs(draws), 0.95))}

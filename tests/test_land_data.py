@@ -1,0 +1,158 @@
+"""Land analysis on real data (issue 12): rents as data with stated rules, HC3 errors, the FDI
+model with distance and income and its leave-one-out fits, the counterfactual's interval, the
+PCI view, and the SIMULATED elasticity's dependence on the assumed lease ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from kip_analysis.analyses.land import fdi as fdi_model
+from kip_analysis.analyses.land import leases, relocation
+from kip_analysis.data.raw import load_table
+from kip_analysis.errors import DataValidationError
+from kip_analysis.estimators.sandwich import poisson_hc
+
+
+def _rents(rows):
+    return pd.DataFrame(rows, columns=["province", "period", "midpoint", "fact_id"])
+
+
+def test_rent_panel_rules_sourced_interpolated_carried():
+    rents = _rents([("Hanoi", "2019Q3", 100.0, "a"), ("Hanoi", "2021", 140.0, "b"), ("Hanoi", "2021", 160.0, "c"),
+                    ("Hanoi", "undated", 999.0, "d"), ("North", "2020Q1", 80.0, "e")])
+    panel = leases.rent_panel(rents, years=(2018, 2019, 2020, 2021, 2022)).set_index(["area", "year"])
+    assert panel.loc[("Hanoi", 2019), "status"] == "sourced" and panel.loc[("Hanoi", 2019), "rent"] == 100
+    assert panel.loc[("Hanoi", 2021), "rent"] == 150 and panel.loc[("Hanoi", 2021), "figures"] == 2  # averaged
+    assert panel.loc[("Hanoi", 2020), "status"] == "interpolated" and panel.loc[("Hanoi", 2020), "rent"] == 125
+    assert panel.loc[("Hanoi", 2022), "status"] == "carried forward" and panel.loc[("Hanoi", 2022), "rent"] == 150
+    assert panel.loc[("Hanoi", 2018), "status"] == "carried back" and panel.loc[("Hanoi", 2018), "rent"] == 100
+    assert panel.attrs["undated_left_out"] == 1
+    path = leases.ratio_path(panel.reset_index(), comparator="North").set_index("year")
+    assert path.loc[2020, "ratio"] == pytest.approx(125 / 80) and path.loc[2020, "status"].startswith("Hanoi interp")
+    assert leases.ratio_path(panel.reset_index(), comparator="nowhere").empty
+
+
+def test_hc3_is_computed_here_because_statsmodels_glm_gives_hc0():
+    rng = np.random.default_rng(0)
+    X = sm.add_constant(rng.normal(size=(63, 3)))
+    y = rng.poisson(3, 63)
+    fit = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+    hc0 = poisson_hc(X, y, fit.mu, "HC0")
+    np.testing.assert_allclose(np.sqrt(np.diag(hc0)), fit.get_robustcov_results("HC0").bse, rtol=1e-6) if hasattr(
+        fit, "get_robustcov_results") else None
+    np.testing.assert_allclose(np.sqrt(np.diag(hc0)), sm.GLM(y, X, family=sm.families.Poisson()).fit(
+        cov_type="HC0").bse, rtol=1e-8)
+    asked_hc3 = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type="HC3").bse
+    np.testing.assert_allclose(asked_hc3, np.sqrt(np.diag(hc0)), rtol=1e-8)  # statsmodels' "HC3" is HC0 here
+    hc3 = poisson_hc(X, y, fit.mu, "HC3")
+    assert (np.diag(hc3) > np.diag(hc0)).all()
+
+
+@pytest.fixture(scope="module")
+def fdi():
+    return fdi_model.fdi_location(load_table("gso_fdi_by_province"), load_table("pci_subindices"),
+                                  load_table("province_codes"), load_table("province_centroids"),
+                                  load_table("gso_income_per_capita"))
+
+
+def test_fdi_model_has_distance_income_and_every_coefficient(fdi):
+    terms = set(fdi.coefficients["term"])
+    assert {"const", *fdi_model.PCI_COVARIATES, *fdi_model.GEO_COVARIATES} == terms
+    d = fdi.data.set_index("gso_code")
+    assert d.loc["01", "dist_hanoi_100km"] == 0 and d.loc["79", "dist_hcmc_100km"] == 0
+    assert 10 < d.loc["79", "dist_hanoi_100km"] < 13  # Hanoi-HCMC centroids about 1,150 km apart
+    assert fdi.coefficients["se_hc3"].gt(0).all() and len(fdi.data) == 63
+
+
+def test_fdi_leave_one_out_drops_each_big_province(fdi):
+    fits = fdi.leave_one_out["fit"].unique().tolist()
+    assert fits == ["all 63 provinces", "without Hà Nội", "without Ho Chi Minh City", "without Bình Dương"]
+    data = fdi.data
+    for code, name in fdi_model.LEAVE_OUT.items():
+        direct = fdi_model.poisson_fit(data[data["gso_code"] != code], fdi.covariates).table().set_index("term")
+        ours = fdi.leave_one_out[fdi.leave_one_out["fit"] == f"without {name}"].set_index("term")
+        np.testing.assert_allclose(ours["coef"], direct.loc[ours.index, "coef"], rtol=1e-10)
+    share = data.loc[data["gso_code"].isin(fdi_model.LEAVE_OUT), "projects"].sum() / data["projects"].sum()
+    assert share > 0.4  # why leaving them out matters
+
+
+def test_counterfactual_interval_by_delta_method_against_simulation(fdi):
+    cf = fdi.counterfactual
+    assert 0 < cf["share_after_low"] <= cf["share_after"] <= cf["share_after_high"] < 1
+    assert 0 < cf["sim_low"] < cf["sim_high"] < 1
+
+    def logit(x):
+        return np.log(x / (1 - x))
+
+    # the delta method is first order: on the logit scale its bounds sit within half a standard error of the
+    # simulated ones (with an SE above 1 on that scale, the two differ visibly on the share scale)
+    assert abs(logit(cf["share_after_low"]) - logit(cf["sim_low"])) < 0.5 * cf["se_logit"]
+    assert abs(logit(cf["share_after_high"]) - logit(cf["sim_high"])) < 0.5 * cf["se_logit"]
+    same = fdi_model._counterfactual(fdi.data, fdi.fit, fdi.covariates, cf["from"])
+    assert same["share_after"] == pytest.approx(same["share_before"])  # no change, no effect
+
+
+def test_pci_view_ranks_hanoi_and_keeps_the_page_of_each_land_score():
+    wide, land = fdi_model.pci_view(load_table("pci_composite"), load_table("pci_subindices_partial"))
+    assert wide["year"].tolist() == list(range(2016, 2023)) and wide["Hà Nội rank (of 63)"].between(1, 63).all()
+    hanoi = land[land["province"] == "Hà Nội"]
+    assert sorted(hanoi["year"]) == [2019, 2021] and hanoi["source_url"].str.startswith("http").all()
+
+
+def test_elasticity_intervals_delta_and_simulation_agree_and_show_the_assumption():
+    from kip_analysis.data.simulated_panel import simulate_panel
+
+    panel = simulate_panel(n_firms=6000, seed=2).panel
+    curve = relocation.elasticity_curve(panel, np.array([1.25, 1.75, 2.75]), 2025, n_draws=2000)
+    for row in curve.itertuples():
+        assert row.delta_low < row.elasticity < row.delta_high
+        width_d, width_s = row.delta_high - row.delta_low, row.sim_high - row.sim_low
+        assert width_s == pytest.approx(width_d, rel=0.15)
+    # the coefficient on (R - 1) x land scales as 1 / (R - 1): gamma = beta (R - 1) does not move
+    gamma = curve["coef_lease_x_land"] * (curve["lease_ratio"] - 1)
+    assert gamma.std() / gamma.mean() < 1e-6
+    assert curve["elasticity"].is_monotonic_decreasing  # so the elasticity is the assumption's
+
+
+def test_new_raw_tables_name_file_line_and_column(tmp_path):
+    src = load_table("province_centroids").attrs["path"]
+    bad = tmp_path / "centroids.csv"
+    lines = open(src, encoding="utf-8").read().splitlines()
+    cells = lines[3].split(",")
+    cells[6] = "200.0"  # centroid_lon outside Viet Nam
+    lines[3] = ",".join(cells)
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"(?s)centroids\.csv.*line 4.*centroid_lon"):
+        load_table("province_centroids", bad)
+
+
+def test_conditional_logit_engine_reproduces_the_textbook_travel_mode_model():
+    # Greene, Econometric Analysis (5th ed., 2003), Table 21.11: conditional logit of travel mode
+    # (air, train, bus, car; 210 travellers) on mode constants, generalised cost, terminal time and
+    # income x air; the same estimates are reproduced in R mlogit's documentation. The data ship
+    # with statsmodels (datasets.modechoice).
+    from kip_analysis.estimators import conditional_logit as clogit
+
+    d = sm.datasets.modechoice.load_pandas().data
+    k, m = 210, 4
+    mode = d["mode"].to_numpy().reshape(k, m)
+    X = np.zeros((k, m, 6))
+    X[:, :, 0], X[:, :, 1], X[:, :, 2] = mode == 1, mode == 2, mode == 3
+    X[:, :, 3] = d["gc"].to_numpy().reshape(k, m)
+    X[:, :, 4] = d["ttme"].to_numpy().reshape(k, m)
+    X[:, :, 5] = (mode == 1) * d["hinc"].to_numpy().reshape(k, m)
+    chosen = d["choice"].to_numpy().reshape(k, m).argmax(axis=1)
+    fit = clogit.conditional_logit(X, chosen)
+    published = [5.2074, 3.8690, 3.1632, -0.01550, -0.09612, 0.01329]
+    np.testing.assert_allclose(fit.params, published, atol=1e-4)
+    assert fit.loglik == pytest.approx(-199.128, abs=1e-3)
+    # standard errors against statsmodels' ConditionalLogit (inverse Hessian) on the same data
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    ref = ConditionalLogit(d["choice"].to_numpy(), X.reshape(k * m, 6), groups=np.repeat(np.arange(k), m)).fit(
+        method="newton", disp=False, maxiter=100, start_params=fit.params)
+    np.testing.assert_allclose(fit.params, np.asarray(ref.params), atol=1e-6)
+    np.testing.assert_allclose(fit.se, np.asarray(ref.bse), rtol=1e-4)
