@@ -203,6 +203,7 @@ def att_gt(data: pd.DataFrame, yname: str, tname: str, idname: str, gname: str,
     inffunc = np.zeros((n, len(cells)))
     dropped = np.zeros(len(cells), dtype=int)
     batches: dict[tuple, list[int]] = {}
+    warm: dict[float, np.ndarray] = {}
     for j, (g, _k, _b, threshold) in enumerate(cells):
         batches.setdefault((g, threshold), []).append(j)
     for (g, threshold), members in batches.items():
@@ -218,7 +219,8 @@ def att_gt(data: pd.DataFrame, yname: str, tname: str, idname: str, gname: str,
         complete = observed[:, ks] & observed[:, bs]
         if X is not None and complete[sub].all():
             idx = np.flatnonzero(sub)
-            a, inf, _ = dr_cells.drdid_panel(dY[idx], treated[idx].astype(float), X[idx])
+            # warm start from the cohort's previous batch (a slightly larger comparison group)
+            a, inf, warm[g] = dr_cells.drdid_panel(dY[idx], treated[idx].astype(float), X[idx], warm.get(g))
             att[members] = a
             inffunc[np.ix_(idx, members)] = inf * n / len(idx)
             continue

@@ -61,7 +61,9 @@ def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
        are the cohorts' outcome paths, relative to the year before recognition, parallel to
        the comparison firms' over the whole pre-period (cumulative differences)?
     2. R ``did``'s Wald test on the varying-base pre-period ATT(g,t): is each year-on-year
-       change before recognition equal (short differences, one per cohort and year)?
+       change before recognition equal (short differences, one per cohort and year)? With
+       dozens of cells from cohorts of 20-40 firms its estimated covariance is ill-conditioned
+       and the test over-rejects (the Monte Carlo benchmark measures by how much).
     """
     event = did.pretrend_test(universal)
     rows = [
@@ -71,7 +73,9 @@ def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
          "statistic": event["event_time_wald"], "df": event["event_time_df"], "p_value": event["event_time_p"]},
         {"pre-test": "pre-period ATT(g,t), varying base (R did's Wald)",
          "what it tests": "year-on-year changes before recognition are equal for each cohort and its comparison "
-                          "firms (short differences; many cells, low power against slow drifts)",
+                          "firms (short differences; with many cells from small cohorts its covariance is "
+                          "ill-conditioned and it over-rejects when parallel trends hold, see "
+                          "benchmarks/effects_monte_carlo.py, so a rejection alone is not evidence)",
          "statistic": varying.wald, "df": int((varying.att_gt["time"] < varying.att_gt["group"]).sum()),
          "p_value": varying.wald_pvalue},
     ]

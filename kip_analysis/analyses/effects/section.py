@@ -59,7 +59,7 @@ def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: 
         s.append(f"The true effect built into the simulation is {_pct(truth)} log points, "
                  f"{'inside' if inside else 'outside'} the headline interval; the other estimators say: {others}.")
     for row in r.pretests.itertuples():
-        verdict = "no evidence against parallel trends" if row.p_value >= 0.05 else "parallel trends rejected"
+        verdict = "no evidence against parallel trends" if row.p_value >= 0.05 else "rejected at 5%"
         s.append(f"Pre-test, {row._1}: chi-square {row.statistic:.1f} on {row.df} degrees of freedom, "
                  f"p = {row.p_value:.3f} ({verdict}); it tests whether the {row._2}.")
     b = r.breakdown
