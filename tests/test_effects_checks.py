@@ -225,3 +225,13 @@ def test_placebo_dates_find_nothing_where_there_is_nothing(sim):
     data = estimates.prepare_panel(sim.panel)
     placebo = robustness.placebo_dates(data, "notyettreated", ("size_base", "fdi"))
     assert placebo["ci_low"] <= 0 <= placebo["ci_high"] or abs(placebo["estimate"]) < 3 * placebo["se"]
+
+
+def test_honest_did_says_why_when_a_memo_year_has_one_post_period(sim):
+    panel = sim.panel[sim.panel["year"] <= 2018].copy()
+    panel.loc[panel["kip_round"] > 2018, "kip_round"] = 0
+    data = estimates.prepare_panel(panel)
+    _, cs = robustness.event_study(data, "notyettreated", ("size_base", "fdi"), 0, 0)
+    table, breakdown = robustness.honest_did(cs)
+    assert table.empty and np.isnan(breakdown["relative_magnitudes"])
+    assert "this memo year has 1 after" in breakdown["window"]

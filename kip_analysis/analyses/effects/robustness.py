@@ -111,6 +111,10 @@ def honest_did(result: did.CSResult, mbars: tuple[float, ...] = (0.5, 1.0, 2.0),
     )
 
     beta, sigma, n_pre, n_post = _window(result)
+    if n_pre < 2 or n_post < 2:  # moderndid's tests need two or more on each side (a 2018 memo has e = 0 only)
+        why = f"needs two or more event times on each side of recognition; this memo year has {n_post} after"
+        return (pd.DataFrame(columns=["restriction", "bound", "ci_low", "ci_high"]),
+                {"relative_magnitudes": float("nan"), "smoothness": float("nan"), "window": why})
     l_vec = np.full(n_post, 1 / n_post)
 
     def rm(mbar: float) -> tuple[float, float]:

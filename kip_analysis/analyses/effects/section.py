@@ -63,11 +63,14 @@ def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: 
         s.append(f"Pre-test, {row._1}: chi-square {row.statistic:.1f} on {row.df} degrees of freedom, "
                  f"p = {row.p_value:.3f} ({verdict}); it tests whether the {row._2}.")
     b = r.breakdown
-    s.append(f"Sensitivity (Rambachan–Roth, {b['window']}): the average post-recognition effect stays "
-             f"significantly positive unless post-recognition departures from parallel trends exceed "
-             f"{_breakdown_text(b['relative_magnitudes'])} times the largest pre-recognition one (relative "
-             f"magnitudes breakdown value), or the trend's slope may change by "
-             f"{_breakdown_text(b['smoothness'], 100)} log points a year (smoothness breakdown value).")
+    if math.isnan(b["relative_magnitudes"]):
+        s.append(f"Sensitivity (Rambachan–Roth) not computed: it {b['window']}.")
+    else:
+        s.append(f"Sensitivity (Rambachan–Roth, {b['window']}): the average post-recognition effect stays "
+                 f"significantly positive unless post-recognition departures from parallel trends exceed "
+                 f"{_breakdown_text(b['relative_magnitudes'])} times the largest pre-recognition one (relative "
+                 f"magnitudes breakdown value), or the trend's slope may change by "
+                 f"{_breakdown_text(b['smoothness'], 100)} log points a year (smoothness breakdown value).")
     p = r.placebo
     s.append(f"Placebo recognition dates ({p['shift']} years early, pre-recognition years only): "
              f"{_pct(p['estimate'])} log points (95% CI {_pct(p['ci_low'])} to {_pct(p['ci_high'])}); "
