@@ -110,7 +110,8 @@ display(Markdown(f"{fdi.zero_filled} provinces with no listed 2016 projects (abs
 # partial post-2016 tables have it (Hanoi: 2019 and 2021 only; each row with its page).
 
 # %%
-pci_wide, pci_land = fdi_model.pci_view(load_table("pci_composite"), load_table("pci_subindices_partial"))
+pci_last = p.memo_year - 1 if p.vintage == "real_time" else None  # PCI year Y is published in Y + 1
+pci_wide, pci_land = fdi_model.pci_view(load_table("pci_composite"), load_table("pci_subindices_partial"), pci_last)
 display(pci_wide, pci_land)
 
 # %% [markdown]

@@ -176,11 +176,16 @@ def fdi_location(fdi: pd.DataFrame, pci: pd.DataFrame, codes: pd.DataFrame, cent
                        float(data.loc[hanoi, "predicted_share"].iloc[0]), cf, zero_filled, fit, tuple(covariates))
 
 
-def pci_view(composite: pd.DataFrame, partial: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def pci_view(composite: pd.DataFrame, partial: pd.DataFrame,
+             last_year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hà Nội's PCI composite 2016-2022 against its neighbours (score and rank among the 63), and
     the land-access sub-index of Hà Nội and its neighbours after 2016 where the partial table
-    has it (Hà Nội: 2019 and 2021 only), each row with its page.
+    has it (Hà Nội: 2019 and 2021 only), each row with its page. ``last_year``: the latest PCI
+    year a real-time memo may use (PCI year Y is published in the spring of Y + 1).
     """
+    if last_year is not None:
+        composite = composite[composite["year"] <= last_year]
+        partial = partial[partial["year"] <= last_year]
     c = composite.copy()
     c["rank"] = c.groupby("year")["pci_composite"].rank(ascending=False, method="min").astype(int)
     keep = c[c["gso_code"].isin([HANOI, *NEIGHBOURS])]
