@@ -174,7 +174,7 @@ PROVINCE_CODES = pa.DataFrameSchema(
 
 # ---------------------------------------------------------------------------- added for the land analysis (issue 12)
 _flag = _text(False, pa.Check.isin(("True", "False"), error="True or False"))
-_date = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="a date YYYY-MM-DD")
+_day = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="a date YYYY-MM-DD")
 
 PROVINCE_CENTROIDS = pa.DataFrameSchema(
     {
@@ -202,8 +202,8 @@ _REGIONS = ("I", "II", "III", "IV")
 MINIMUM_WAGE_AMOUNTS = pa.DataFrameSchema(
     {
         "decree": _text(False),
-        "effective_from": _text(False, _date),
-        "effective_to": _text(True, _date),
+        "effective_from": _text(False, _day),
+        "effective_to": _text(True, _day),
         "region": _text(False, pa.Check.isin(_REGIONS, error="a minimum-wage region I-IV")),
         "monthly_min_wage_vnd": pa.Column(int, pa.Check.gt(0, error="a positive wage")),
         "hourly_min_wage_vnd": pa.Column(float, pa.Check.gt(0, error="a positive wage"), nullable=True),
@@ -217,7 +217,7 @@ MINIMUM_WAGE_AMOUNTS = pa.DataFrameSchema(
 MINIMUM_WAGE_REGIONS = pa.DataFrameSchema(
     {
         "decree": _text(False),
-        "effective_from": _text(False, _date),
+        "effective_from": _text(False, _day),
         "effective_to": _text(True),
         "gso_code": _text(False, _gso_code),
         "province": _text(False),
