@@ -62,9 +62,10 @@ tables = processed.load_all(p.as_of_year, p.vintage)
 facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
 iip = load_table("gso_iip_by_province")
 uses_simulated = p.scenario in scenarios.FROM_LAND_MODULE
-if uses_simulated:  # exit rate from the relocation hazard (04_land_relocation), estimated on the SIMULATED panel
-    hazard = relocation.relocation_hazard(load_firm_panel().data)
-    levers = dataclasses.replace(levers, exit_rate=relocation.kip_exit_rate(hazard, p.as_of_year))
+if uses_simulated:  # exit rate from the location choice (04_land_relocation), estimated on the SIMULATED panel
+    sim = load_firm_panel()
+    choice = relocation.location_choice(sim.data, sim.truth.places, p.as_of_year)
+    levers = dataclasses.replace(levers, exit_rate=relocation.kip_exit_rate(choice, p.as_of_year))
     display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
                  f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
 assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)

@@ -21,15 +21,16 @@
 # differentials drive relocation, what does that cost the city's KIP output and export
 # shares, and what would a lease subsidy change?
 #
-# **Data.** Real: industrial-park rents by consultant (web figures), PCI 2016 sub-indices and
-# GSO 2016 FDI project counts by province. Firm level: the **SIMULATED** firm panel
+# **Data.** Real: industrial-park rents by consultant and year (web figures), regional minimum
+# wages by decree, province centroids, PCI sub-indices and composite, income per capita and GSO
+# 2016 FDI project counts by province. Firm level: the **SIMULATED** firm panel
 # (calibrated to the published programme figures; firm microdata is confidential), or a
 # census extract loaded through the same schema.
 
 # %% tags=["parameters"]
 data_source: str = "simulated"  # simulated, or the path of a census extract with its .mapping.yml beside it
 vintage: str = "real_time"  # real_time uses only facts published by the end of the year; latest is an ex-post revision
-lease_ratio: float = 1.75  # Hanoi / neighbour lease ratio; default is the midpoint of the 1.5-2x in source 001
+lease_ratio: float = 1.75  # a scenario on the sensitivity curve (the estimation uses the sourced R_t)
 subsidy_share: float = 0.5  # share of the lease gap a subsidy closes, 0-1
 memo_year: int = 2025  # year the memo reports on
 n_draws: int = 500  # draws from the estimates' sampling distribution for bands
@@ -44,17 +45,17 @@ from kip_analysis.analyses.land import fdi as fdi_model
 from kip_analysis.analyses.land import leases, relocation, section
 from kip_analysis.analyses.land.params import validate
 from kip_analysis.analyses.targets import shares
-from kip_analysis.data import geography, processed, provenance
+from kip_analysis.data import geography, locations, processed, provenance
 from kip_analysis.data.facts import vnd_per_usd
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.data.raw import load_table
+from kip_analysis.data.simulated_locations import true_coefficients
 from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
 p = validate(data_source, vintage, lease_ratio, subsidy_share, memo_year, n_draws, results_path)
 tables = processed.load_all(p.memo_year, p.vintage)
 facts = tables["facts"]
-latest_facts = processed.load("facts")  # the SIMULATED panel's choice set is built from every sourced rent
 pci = load_table("pci_subindices")
 firms = load_firm_panel(p.data_source)
 if firms.simulated:
@@ -115,126 +116,118 @@ pci_wide, pci_land = fdi_model.pci_view(load_table("pci_composite"), load_table(
 display(pci_wide, pci_land)
 
 # %% [markdown]
-# ## Firm level: where do Hanoi firms locate?
+# ## Firm level: where do Hanoi firms locate each year?
 #
-# A conditional logit (McFadden) of each Hanoi firm-year's location over Hanoi and the five
-# neighbours: lease cost (Hanoi = the lease ratio, neighbours = their sourced rent over the
-# neighbours' mean) times the firm's land intensity, PCI land access, KIP recognition and size
-# favouring Hanoi, and a Hanoi constant (moving costs). Standard errors clustered by firm.
-# Distance (centroids) and labour cost (minimum-wage regions) now have sourced data but are not
-# yet in this choice model: the Hanoi constant absorbs what is fixed about Hanoi, not the
-# differences among the neighbours (issue 12 continues).
+# A conditional logit (McFadden) of each Hanoi firm-year's place over Hanoi and the neighbours
+# that have both a sourced rent and a minimum-wage region (the places table below; a neighbour
+# without one is left out and named). Terms: place constants (Hanoi's is the cost of moving;
+# Bắc Ninh is the reference), the year's lease index (rent over the northern average; Hanoi's
+# is the lease ratio R_t) times the firm's land intensity, the year's minimum-wage index (over
+# Hanoi's) times its labour intensity, distance from Hanoi times size, and recognition and size
+# in Hanoi. Standard errors clustered by firm. A real-time memo uses firm-years up to its year.
 #
-# **Identification.** Across alternatives, the neighbours differ in rent (one CBRE figure each)
-# and PCI land access (2016), both fixed over time here; over time nothing varies, because the
-# lease ratio is one constant; across firms, land intensity, size and recognition vary. So the
-# lease coefficient is identified only by how the neighbours' rent gap matters more for
-# land-hungry firms, and its scale by the assumed Hanoi ratio; land access is identified only
-# because there are no neighbour constants (with them it would be absorbed). Sourced rents by
-# year (the rent panel above) would add time variation; that, neighbour constants, distance and
-# labour cost are the next step.
+# **Identification.**
+# - *Across places*: the constants absorb everything fixed about a place (distance, PCI land
+#   access, networks), so the lease and wage effects are not identified from fixed differences
+#   between places alone.
+# - *Over time*: Hanoi's sourced rent moves (R_t 1.63 in 2019, 2.63 in 2020, 1.73 in 2021, 1.28
+#   in 2022, then carried forward), Bắc Giang's doubles in 2020, the northern average rises, and
+#   Hải Dương and Bắc Giang move up a wage region in July 2024. The second fit adds place ×
+#   land-intensity terms, which remove every fixed cross-place lease gap: its lease coefficient
+#   comes only from these changes over time.
+# - *Across firms*: land intensity, labour intensity and size make the same price gap matter
+#   more for some firms than others; distance enters only through size, because its own effect is
+#   in the constants.
+#
+# What is not identified: anything about years without sourced rents beyond the carried values
+# (before 2019 the rents are carried back, so those years add no time variation).
 
 # %%
-neighbours = geography.neighbour_attributes(pci, geography.neighbour_rents(geography.rents_table(latest_facts)))
-choice = relocation.location_choice(firms.data, neighbours, geography.hanoi_land_access(pci), p.lease_ratio)
-for note in choice.coefficients.attrs["dropped"]:
-    display(Markdown(f"*Dropped:* {note}"))
-truth = firms.truth.params if firms.simulated else None
-choice_table = choice.coefficients.copy()
-if truth is not None:
-    choice_table["true value (SIMULATED)"] = choice_table["term"].map({
-        "hanoi": truth.choice_hanoi, "lease_x_land": truth.choice_lease, "land_access": truth.choice_land_access,
-        "kip_x_hanoi": truth.choice_kip_hanoi, "size_x_hanoi": truth.choice_size_hanoi})
-    choice_table["within 2 SE"] = (choice_table["coef"] - choice_table["true value (SIMULATED)"]).abs() <= (
-        2 * choice_table["se"])
+places = firms.truth.places if firms.simulated else locations.load_choice_attributes(facts)
+for note in places.attrs.get("left_out", []):
+    display(Markdown(f"*Left out of the choice set:* {note}"))
+display(places[places["year"] == p.memo_year].drop(columns=["year"]).round(3))
+choice = relocation.location_choice(firms.data, places, p.memo_year)
+within = relocation.location_choice(firms.data, places, p.memo_year, time_only=True)
+truth = true_coefficients(firms.truth.params.choice, places, choice.reference) if firms.simulated else None
+for fit in (choice, within):
+    for note in fit.coefficients.attrs["dropped"]:
+        display(Markdown(f"*Dropped ({'time variation only' if fit.time_only else 'main fit'}):* {note}"))
+choice_table = pd.concat([
+    (relocation.compare_with_truth(fit, truth) if truth else fit.coefficients).assign(
+        fit="time variation only (place x land terms)" if fit.time_only else "main")
+    for fit in (choice, within)], ignore_index=True)
 choice_table
 
 # %% [markdown]
-# A second view: the discrete-time relocation hazard of Hanoi firm-years (logit of moving out,
-# standard errors clustered by firm), used for the elasticities and counterfactuals below, and
-# where relocating firms go (conditional logit among the neighbours).
-
-# %%
-hazard = relocation.relocation_hazard(firms.data, p.lease_ratio)
-for note in hazard.coefficients.attrs["dropped"]:
-    display(Markdown(f"*Dropped:* {note}"))
-hazard.coefficients
-
-# %%
-choice_coefs, _, _ = relocation.destination_choice(firms.data, neighbours)
-if truth is not None:
-    choice_coefs["true value (SIMULATED)"] = choice_coefs["term"].map({
-        "lease_x_land": truth.choice_lease, "lease_index": 0.0, "land_access": truth.choice_land_access})
-choice_coefs
-
-# %% [markdown]
-# ## Elasticities, and how much of them is the assumed lease ratio
+# ## Elasticities with intervals, and the consultants' range as a sensitivity
 #
-# How the yearly relocation probability responds to the lease ratio: d ln P / d ln R for the
-# Hanoi firms at risk in the memo year, by sector at the chosen ratio, and on average across
-# the consultants' range of ratios with 95% intervals (delta method and simulation). The
-# regressor is (R − 1) × land intensity with one R, so its coefficient scales as 1 / (R − 1):
-# the curve shows how much of the elasticity is the assumption.
+# The elasticity of expected relocations to Hanoi's lease index, d ln E[moves] / d ln L_H, for
+# the Hanoi firms at risk in the memo year, with 95% intervals by the delta method and by
+# simulation from the estimates' distribution. The coefficient comes from the data; the ratio at
+# which the elasticity is evaluated is the data's R_t, and, as a sensitivity curve, each ratio in
+# the consultants' range and the `lease_ratio` parameter.
 
 # %%
-elastic = relocation.elasticities(hazard, p.memo_year)
+year = p.memo_year
 consultant_ratios = ratios.loc[~ratios["consultant"].str.startswith("source 001"), "ratio"]
-grid_r = np.unique(np.round([consultant_ratios.min(), 1.5, p.lease_ratio, 2.0, consultant_ratios.max()], 2))
-curve = relocation.elasticity_curve(firms.data, grid_r[grid_r > 1], p.memo_year)
-display(elastic, curve)
+scenarios = {"data (R_t)": None, "consultants' lowest": float(consultant_ratios.min()), "source 001 low": 1.5,
+             "lease_ratio parameter": p.lease_ratio, "source 001 high": 2.0,
+             "consultants' highest": float(consultant_ratios.max())}
+truth_vec = relocation.truth_vector(choice, truth) if truth else None
+curve = relocation.elasticity_table(choice, year, scenarios, truth=truth_vec, n_draws=p.n_draws)
+by_sector = relocation.elasticity_table(choice, year, {"data (R_t)": None}, by="sector", truth=truth_vec,
+                                        n_draws=p.n_draws)
+display(curve.round(3), by_sector.round(3))
 
 # %% [markdown]
 # ## What would a lease subsidy do?
 #
-# A subsidy closing a share s of the gap lowers the ratio to 1 + (1 − s)(R − 1). For the
-# Hanoi firms at risk in the memo year: relocations avoided, KIP products' revenue and
-# exports kept in the city, and the KIP output / export share points kept, against the
-# city denominators built from sourced rows in `03_targets`. Bands: 5–95% over draws of the
-# hazard's coefficients.
+# A subsidy closing a share s of Hanoi's gap to the northern average lowers its lease index to
+# 1 + (1 − s)(R_t − 1). For the Hanoi firms at risk in the memo year: relocations avoided, KIP
+# products' revenue and exports kept in Hanoi, and export-share points kept (city exports from
+# sourced rows, `03_targets`). Bands: 5–95% over draws of the coefficients. Every move in the
+# choice set goes to a neighbour, so what Hanoi keeps the region would have kept anyway.
 
 # %%
 computed = shares.shares(facts, tables["recognition_rounds"], load_table("gso_iip_by_province")).set_index("year")
-year = p.memo_year
 grid = np.round(np.linspace(0, 1, 11), 2)
-cf = relocation.subsidy_counterfactual(hazard, p.lease_ratio, grid, year, computed.loc[year, "production_value_vnd_bn"],
-                                 computed.loc[year, "city_exports_usd_m"], p.n_draws)
+exports_city = computed.loc[year, "city_exports_usd_m"]
+cf = relocation.subsidy_counterfactual(choice, year, np.union1d(grid, [p.subsidy_share]), exports_city,
+                                       n_draws=p.n_draws)
 fig_cf = figures.subsidy_curve(cf, firms.label)
 display(fig_cf, HTML(f"<p><em>{fig_cf._kip_caption}</em></p>"))
 chosen = cf[np.isclose(cf["subsidy_share"], p.subsidy_share)]
-if chosen.empty:
-    chosen = relocation.subsidy_counterfactual(hazard, p.lease_ratio, np.array([p.subsidy_share]), year,
-                                         computed.loc[year, "production_value_vnd_bn"],
-                                         computed.loc[year, "city_exports_usd_m"], p.n_draws)
 chosen.pivot_table(index="quantity", values=["q05", "median", "q95"])
 
 # %% [markdown]
 # ## Policy cost against output retained, and what drives it
 #
 # The yearly cost of paying the subsidised share of the rent gap on the land of every Hanoi firm
-# at risk, and the cost per VND of KIP revenue kept in Hanoi, over the assumptions that drive it:
-# the lease ratio (the consultants' range and the chosen value), the neighbours' rent (the
-# lowest and highest sourced northern averages) and the lease term the rent is spread over
-# (30 or 50 years; an assumption). Revenue kept in Hanoi is not kept in the region: every
-# relocation here goes to a neighbour.
+# at risk, and the cost per VND of KIP revenue kept in Hanoi, over what drives it: the lease
+# ratio (the data's R_t and the consultants' extremes; Hanoi's rent is R times the northern
+# average of the memo year), the lease term the rent is spread over (30 or 50 years; assumed),
+# and the revenue kept's sampling band.
 
 # %%
-at_risk = hazard.data[hazard.data["year"] == year]
 fx, fx_source = vnd_per_usd(facts)
-northern = rents[(rents["province"] == "Northern Vietnam average") & (rents["period"] != "undated")]
+northern = places.loc[(places["province"] == geography.HANOI) & (places["year"] == year)].iloc[0]
 cost = relocation.cost_per_output_kept(
-    at_risk, cf, p.subsidy_share, tuple(sorted({float(consultant_ratios.min()), p.lease_ratio,
-                                                float(consultant_ratios.max())})),
-    (float(northern["midpoint"].min()), float(northern["midpoint"].max())), (30.0, 50.0), fx)
-display(Markdown(f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); northern-average rents from facts "
-                 f"{', '.join(northern['fact_id'])}."))
+    choice, year, p.subsidy_share, {k: scenarios[k] for k in ("data (R_t)", "consultants' lowest",
+                                                              "consultants' highest")},
+    float(northern["comparator_rent_usd_m2"]), (30.0, 50.0), fx, exports_city, p.n_draws)
+display(Markdown(f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); northern-average rent "
+                 f"{northern['comparator_rent_usd_m2']:.1f} USD per m² per term in {year} "
+                 f"({northern['comparator_status']})."))
 cost
 
 # %% [markdown]
 # ## The section as the memo shows it
 
 # %%
-results = section.LandResults(ratios, rent_panel, ratio_path, fdi, pci_wide, pci_land, choice_table, choice, curve,
-                              chosen, cost, {"lease_ratios": fig_rents, "subsidy_curve": fig_cf})
+results = section.LandResults(ratios, rent_panel, ratio_path, fdi, pci_wide, pci_land, places, choice_table, choice,
+                              within, curve, by_sector, chosen, cost,
+                              {"lease_ratios": fig_rents, "subsidy_curve": fig_cf})
 result = section.build_section(
     results, firms.label, firms.simulated,
     params={"data_source": p.data_source, "vintage": p.vintage, "lease_ratio": p.lease_ratio,

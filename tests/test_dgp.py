@@ -1,7 +1,8 @@
 """Properties of the SIMULATED data-generating process that make it a test worth passing:
 persistent shocks, sector x year shocks, selection on an unobserved trend (parallel trends fail
 unconditionally and hold given the covariates, or fail even then), re-recognition, entry,
-non-random exit, mostly domestic recognised firms and zero exports."""
+non-random exit, mostly domestic recognised firms, zero exports, and relocations that follow the
+sourced lease ratio year by year."""
 
 from __future__ import annotations
 
@@ -107,3 +108,16 @@ def test_an_unobserved_trend_breaks_conditional_parallel_trends():
 def test_variant_is_checked():
     with pytest.raises(ValueError, match="variant"):
         simulate_panel(n_firms=100, variant="nope")
+
+
+def test_relocations_follow_the_sourced_lease_ratio_year_by_year(sims):
+    # Hanoi's sourced rent jumps in 2020 (R_t 2.63 against 1.63 in 2019): the simulated moves follow the data
+    sim = sims["conditional"]
+    df = sim.panel
+    at_risk = df.groupby("year")["province"].apply(lambda p: (p == "01").sum()) + df.groupby("year")["relocated"].sum()
+    rate = df.groupby("year")["relocated"].sum() / at_risk
+    assert rate.loc[2020] > 2 * rate.loc[2019] and rate.loc[2020] > 2 * rate.loc[2021]
+    assert 0.002 < rate.loc[2012:2019].mean() < 0.01  # the assumed yearly rate, about 0.5%
+    assert set(df.loc[df["relocated"] == 1, "province"]) == {"27", "33", "30", "24"}
+    lease = sim.places.pivot(index="year", columns="province", values="lease_index")
+    assert lease.loc[2020, "01"] == pytest.approx(260 / 99) and lease.loc[2015, "01"] == lease.loc[2019, "01"]

@@ -1,10 +1,10 @@
-"""Land leases and relocation: rents, the real-data FDI model, parameter recovery on the
-SIMULATED panel, elasticities, counterfactuals, calibration and bad parameters."""
+"""Land leases and relocation: rents, the real-data FDI model, the location choice's recovery of
+the SIMULATED truth (and the flags when it misses), identification by time variation,
+elasticities with intervals, counterfactuals, costs and bad parameters."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
@@ -14,15 +14,10 @@ from kip_analysis.analyses.land import relocation as land
 from kip_analysis.data import geography, processed
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.data.raw import load_table
+from kip_analysis.data.simulated_locations import true_coefficients
+from kip_analysis.data.simulated_panel import simulate_panel
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import conditional_logit as clogit
-
-
-@pytest.fixture(scope="module")
-def choice_set(facts):
-    pci = load_table("pci_subindices")
-    rents = geography.neighbour_rents(geography.rents_table(facts))
-    return geography.neighbour_attributes(pci, rents), geography.hanoi_land_access(pci)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +31,8 @@ def firms():
 
 
 @pytest.fixture(scope="module")
-def hazard(firms):
-    return land.relocation_hazard(firms.data, firms.truth.params.lease_ratio)
+def choice(firms):
+    return land.location_choice(firms.data, firms.truth.places)
 
 
 def test_lease_ratio_depends_on_consultant_and_year(facts):
@@ -66,40 +61,56 @@ def test_fdi_poisson_equals_conditional_logit_on_the_real_counts():
     assert fdi.data["predicted_share"].sum() == pytest.approx(1.0)
 
 
-def _choice_truth(params) -> dict[str, float]:
-    return {"hanoi": params.choice_hanoi, "lease_x_land": params.choice_lease,
-            "land_access": params.choice_land_access, "kip_x_hanoi": params.choice_kip_hanoi,
-            "size_x_hanoi": params.choice_size_hanoi}
+def _truth(sim, choice) -> dict[str, float]:
+    return true_coefficients(sim.params.choice, sim.places, choice.reference)
 
 
-def test_location_choice_recovers_true_parameters_within_two_se(firms, choice_set):
+def test_location_choice_recovers_true_parameters_within_two_se():
     # Across independent SIMULATED panels the mean estimate lies within two standard errors of the
-    # truth (one panel misses 2 SE in ~5% of coefficients by design).
-    from kip_analysis.data.simulated_panel import simulate_panel
-
-    truth = _choice_truth(firms.truth.params)
-    results = [land.location_choice(simulate_panel(seed=seed).panel, *choice_set, 1.75).coefficients
-               for seed in range(10, 16)]
-    for r in results:
-        assert "kip_x_hanoi" in set(r["term"]) or r.attrs["dropped"][0].startswith("kip_x_hanoi: none of")
-    fits = [r.set_index("term") for r in results]
+    # mean of the truth (one panel misses 2 SE in ~5% of coefficients by design: those are flagged).
+    fits, truth = [], {}
+    for seed in range(10, 16):
+        sim = simulate_panel(seed=seed)
+        choice = land.location_choice(sim.panel, sim.places)
+        truth = _truth(sim, choice)
+        fits.append(choice.coefficients.set_index("term"))
+        assert "kip_x_hanoi" in fits[-1].index or choice.coefficients.attrs["dropped"][0].startswith("kip_x_hanoi")
     for term, value in truth.items():
-        # KIP x Hanoi rests on a handful of moves by recognised firms; it is dropped (with a note)
-        # when none moved, and too imprecise to test otherwise
-        estimable = [f for f in fits if term in f.index]
-        if term == "kip_x_hanoi":
+        if term == "kip_x_hanoi":  # rests on a handful of moves by recognised firms; dropped when none moved
             continue
-        coefs = np.array([f.loc[term, "coef"] for f in estimable])
-        se_mean = np.sqrt(np.mean([f.loc[term, "se"] ** 2 for f in estimable]) / len(estimable))
+        coefs = np.array([f.loc[term, "coef"] for f in fits])
+        se_mean = np.sqrt(np.mean([f.loc[term, "se"] ** 2 for f in fits]) / len(fits))
         assert abs(coefs.mean() - value) <= 2 * se_mean, (term, coefs.mean(), value, se_mean)
 
 
-def test_location_choice_equals_statsmodels_to_four_decimals(firms, choice_set):
+def test_time_variation_alone_identifies_the_lease_effect_and_is_dropped_without_it(firms, choice):
+    within = land.location_choice(firms.data, firms.truth.places, time_only=True).coefficients.set_index("term")
+    main = choice.coefficients.set_index("term")
+    truth = _truth(firms.truth, choice)["lease_x_land"]
+    assert abs(within.loc["lease_x_land", "coef"] - truth) <= 3 * within.loc["lease_x_land", "se"]
+    assert within.loc["lease_x_land", "se"] > main.loc["lease_x_land", "se"]  # less variation, wider interval
+    # up to 2019 every rent is the 2019 figure carried back: no change over time, nothing identifies it
+    early = land.location_choice(firms.data, firms.truth.places, last_year=2019, time_only=True)
+    assert "lease_x_land" not in set(early.coefficients["term"])
+    dropped = early.coefficients.attrs["dropped"]
+    assert any(d.startswith("lease_x_land: no place's lease index changes") for d in dropped)
+
+
+def test_coefficients_far_from_the_truth_are_flagged_not_hidden(firms, choice):
+    truth = _truth(firms.truth, choice)
+    table = land.compare_with_truth(choice, truth).set_index("term")
+    assert (table["flag: more than 2 SE from truth"] == (table["gap (SE)"] > 2)).all()
+    wrong = truth | {"lease_x_land": truth["lease_x_land"] + 10 * table.loc["lease_x_land", "se"]}
+    assert land.compare_with_truth(choice, wrong).set_index("term").loc["lease_x_land",
+                                                                        "flag: more than 2 SE from truth"]
+
+
+def test_location_choice_equals_statsmodels_to_four_decimals(choice):
     from statsmodels.discrete.conditional_models import ConditionalLogit
 
-    cl = land.location_choice(firms.data, *choice_set, 1.75)
-    sample = np.arange(0, len(cl.chosen), 40)  # statsmodels loops over occasions: a subsample
-    X, chosen = cl.X[sample][:, :, [0, 1, 2, 4]], cl.chosen[sample]  # KIP x Hanoi separates in a subsample
+    sample = np.arange(0, len(choice.chosen), 40)  # statsmodels loops over occasions: a subsample
+    keep = [choice.term(t) for t in choice.terms if t != "kip_x_hanoi"]  # KIP x Hanoi separates in a subsample
+    X, chosen = choice.X[sample][:, :, keep], choice.chosen[sample]
     ours = clogit.fit(X, chosen)
     k, m, p = X.shape
     y = np.zeros((k, m))
@@ -109,56 +120,65 @@ def test_location_choice_equals_statsmodels_to_four_decimals(firms, choice_set):
     np.testing.assert_allclose(ours, np.asarray(theirs.params), atol=1e-4)
 
 
-def test_choice_probabilities_sum_to_one(firms, choice_set):
-    cl = land.location_choice(firms.data, *choice_set, 1.75)
-    _, _, _, prob = clogit.pieces(cl.coefficients["coef"].to_numpy(), cl.X[:500], cl.chosen[:500])
+def test_choice_probabilities_sum_to_one_and_staying_dominates(choice):
+    _, _, _, prob = clogit.pieces(choice.params, choice.X[:500], choice.chosen[:500])
     np.testing.assert_allclose(prob.sum(axis=1), 1.0)
-    assert (prob[:, 0] > 0.9).all()  # staying in Hanoi is by far the likeliest choice
+    assert (prob[:, 0] > 0.9).all()
+    np.testing.assert_allclose(land.stay_probability(choice.X[:500], choice.params)[:, 0], prob[:, 0])
 
 
-def test_hazard_view_has_the_expected_signs(hazard):
-    c = hazard.coefficients.set_index("term")["coef"]
-    assert c["lease_x_land"] > 0 and c["size_z"] < 0  # land-hungry firms leave, large firms stay
+def test_lease_elasticity_equals_the_numerical_derivative(choice):
+    rows = np.flatnonzero(choice.data["year"].to_numpy() == 2025)
+    r = land.data_lease_ratio(choice, rows)
+
+    def moves(ratio: float) -> float:
+        return float((1 - land.stay_probability(land.with_hanoi_lease(choice, choice.X, rows, ratio),
+                                                choice.params)).sum())
+
+    h = 1e-5  # d ln E[moves] / d ln R by central differences
+    numeric = (np.log(moves(r * np.exp(h))) - np.log(moves(r * np.exp(-h)))) / (2 * h)
+    analytic = land.lease_elasticity(choice, choice.X[rows], choice.params)[0]
+    assert analytic == pytest.approx(numeric, rel=1e-6)
 
 
-def test_destination_choice_recovers_truth_and_shares_sum_to_one(firms):
-    # movers' destinations follow the same conditional logit among the neighbours (IIA); mean over panels
-    from kip_analysis.data.simulated_panel import simulate_panel
-
-    t = firms.truth.params
-    truth = {"lease_x_land": t.choice_lease, "lease_index": 0.0, "land_access": t.choice_land_access}
-    fits = [land.destination_choice(simulate_panel(seed=seed).panel, firms.truth.neighbours)
-            for seed in range(10, 16)]
-    for term, value in truth.items():
-        coefs = np.array([f[0].set_index("term").loc[term, "coef"] for f in fits])
-        se_mean = np.sqrt(np.mean([f[0].set_index("term").loc[term, "se"] ** 2 for f in fits]) / len(fits))
-        assert abs(coefs.mean() - value) <= 2 * se_mean, (term, coefs.mean(), value, se_mean)
-    _, fit, long = fits[0]
-    v = long[["lease_x_land", "lease_index", "land_access"]].to_numpy() @ fit.params.to_numpy()
-    prob = pd.Series(np.exp(v)).groupby(long["firm_id"].to_numpy()).transform(lambda x: x / x.sum())
-    assert prob.groupby(long["firm_id"].to_numpy()).sum().to_numpy() == pytest.approx(1.0)
+def test_elasticity_intervals_simulation_agrees_with_delta_and_the_r_sensitivity(firms, choice):
+    truth = land.truth_vector(choice, _truth(firms.truth, choice))
+    curve = land.elasticity_table(choice, 2025, {"data": None, "low": 1.22, "high": 2.82}, truth=truth, n_draws=2000)
+    for row in curve.itertuples():
+        assert row.delta_low < row.elasticity < row.delta_high
+        assert (row.sim_high - row.sim_low) == pytest.approx(row.delta_high - row.delta_low, rel=0.15)
+    assert curve.loc[0, "lease_ratio"] == pytest.approx(139.875 / 109.0, rel=1e-3)  # the data's R in 2025
+    # evaluated at a higher ratio, firms are more responsive; the coefficient is the same one
+    assert curve["elasticity"].iloc[1] < curve["elasticity"].iloc[0] < curve["elasticity"].iloc[2]
+    data = curve.iloc[0]
+    assert data["delta_low"] - 0.5 * (data["delta_high"] - data["delta_low"]) < data["true_elasticity"]
+    by_sector = land.elasticity_table(choice, 2025, {"data": None}, by="sector", n_draws=200).set_index("group")
+    assert by_sector.drop(index="all")["elasticity"].idxmax() == "new_materials"  # the most land-hungry sector
+    assert by_sector.drop(index="all")["elasticity"].idxmin() == "electronics_it"
 
 
-def test_elasticities_positive_and_largest_for_land_hungry_sectors(hazard):
-    e = land.elasticities(hazard, 2025).set_index("sector")
-    assert (e["elasticity"] > 0).all()
-    assert e["elasticity"].idxmax() == "new_materials" and e["elasticity"].idxmin() == "electronics_it"
-
-
-def test_counterfactual_monotone_in_subsidy(hazard):
-    cf = land.subsidy_counterfactual(hazard, 1.75, np.array([0.0, 0.5, 1.0]), 2025, 1e5, 2e4, n_draws=200)
+def test_counterfactual_monotone_in_subsidy_and_cost_in_its_drivers(choice):
+    cf = land.subsidy_counterfactual(choice, 2025, np.array([0.0, 0.5, 1.0]), 2e4, n_draws=200)
     avoided = cf[cf["quantity"] == "relocations_avoided"].set_index("subsidy_share")["median"]
     assert avoided.loc[0.0] == 0 and avoided.loc[0.0] < avoided.loc[0.5] < avoided.loc[1.0]
-    total = cf[cf["quantity"] == "relocations"].set_index("subsidy_share")["median"]
-    assert total.loc[1.0] < total.loc[0.0]
+    assert cf["lease_ratio_after"].min() == pytest.approx(1.0)
+    cost = land.cost_per_output_kept(choice, 2025, 0.5, {"data": None, "high": 2.82}, 109.0, (30.0, 50.0), 23_000.0,
+                                     2e4, n_draws=200).set_index(["ratio", "lease_term_years"])
+    c = cost["yearly_cost_vnd_bn"]
+    assert c.loc[("data", 30.0)] == pytest.approx(c.loc[("data", 50.0)] * 50 / 30)  # spread over fewer years
+    # the cost is proportional to the gap R - 1
+    assert c.loc[("high", 50.0)] / c.loc[("data", 50.0)] == pytest.approx(1.82 / (139.875 / 109.0 - 1), rel=1e-3)
+    assert (cost["cost_per_vnd_kept_low"] <= cost["cost_per_vnd_kept_median"]).all()
+    assert (cost["cost_per_vnd_kept_median"] <= cost["cost_per_vnd_kept_high"]).all()
+    assert land.subsidy_cost(1e6, 0.5, 109.0, 109.0, 23_000.0, 50.0) == 0.0
 
 
-def test_calibration_mode_recovers_a_known_coefficient(hazard):
-    land_rel = hazard.data["land_rel"].to_numpy()
-    rate = float(np.mean(1 / (1 + np.exp(-(-6.0 + 1.2 * 0.75 * land_rel)))))  # a known coefficient 1.2
-    assert land.calibrate_lease_coefficient(land_rel, 1.75, rate, -6.0) == pytest.approx(1.2, abs=1e-6)
-    with pytest.raises(ParameterError, match="between 0 and 1"):
-        land.calibrate_lease_coefficient(land_rel, 1.75, 1.5, -6.0)
+def test_a_move_outside_the_choice_set_is_refused(firms):
+    panel = firms.data.copy()
+    mover = panel.index[panel["relocated"] == 1][0]
+    panel.loc[mover, "province"] = "31"  # Hải Phòng has no wage region, so it is not a place
+    with pytest.raises(ParameterError, match="outside the choice set"):
+        land.location_choice(panel, firms.truth.places)
 
 
 @pytest.mark.parametrize(
@@ -175,32 +195,13 @@ def test_bad_parameters(call, message):
         call()
 
 
-def test_lease_ratio_of_one_is_not_identified(firms):
-    with pytest.raises(ParameterError, match="not identified"):
-        land.relocation_hazard(firms.data, 1.0)
-
-
-def test_province_without_a_price_is_refused(firms):
-    rents = {"27": 107.5, "33": 80.0, "30": 80.0, "31": 102.5}  # no Bac Giang price
-    with pytest.raises(ParameterError, match=r"no industrial-park rent for Bắc Giang \(24\)"):
-        geography.neighbour_attributes(load_table("pci_subindices"), rents)
-
-
-def test_neighbour_rents_come_from_the_sourced_cbre_rows(facts):
-    rents = geography.neighbour_rents(geography.rents_table(facts))
-    # CBRE 2021 ranges' midpoints (90-125, 70-90, 65-95, 80-125) and Bac Giang 2020Q3 (110)
-    assert rents == {"27": 107.5, "33": 80.0, "30": 80.0, "31": 102.5, "24": 110.0}
-    with pytest.raises(ParameterError, match="JLL quotes no industrial-park rent"):
-        geography.neighbour_rents(geography.rents_table(facts), "JLL")
-
-
 def test_missing_land_access_raises_instead_of_a_default():
     pci = load_table("pci_subindices")
     with pytest.raises(ParameterError, match="no 2016 land-access score for province 01"):
-        geography.hanoi_land_access(pci[pci["gso_code"] != "01"])
+        geography.land_access(pci[pci["gso_code"] != "01"], "01")
 
 
-def test_kip_exit_rate_feeds_the_targets_forecast(hazard):
-    rate = land.kip_exit_rate(hazard, 2025)
+def test_kip_exit_rate_feeds_the_targets_forecast(choice):
+    rate = land.kip_exit_rate(choice, 2025)
     assert 0 < rate < 0.05
-    assert land.kip_exit_rate(hazard, 2025, lease_ratio=2.5) > rate > land.kip_exit_rate(hazard, 2025, lease_ratio=1.0)
+    assert land.kip_exit_rate(choice, 2025, ratio=2.5) > rate > land.kip_exit_rate(choice, 2025, ratio=1.0)

@@ -1,6 +1,6 @@
 """Land analysis on real data (issue 12): rents as data with stated rules, HC3 errors, the FDI
 model with distance and income and its leave-one-out fits, the counterfactual's interval, the
-PCI view, and the SIMULATED elasticity's dependence on the assumed lease ratio."""
+PCI view, and the places firms choose among (rents, minimum wages, distance) by year."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 import statsmodels.api as sm
 
 from kip_analysis.analyses.land import fdi as fdi_model
-from kip_analysis.analyses.land import leases, relocation
+from kip_analysis.analyses.land import leases
+from kip_analysis.data import locations
 from kip_analysis.data.raw import load_table
-from kip_analysis.errors import DataValidationError
+from kip_analysis.errors import DataValidationError, ParameterError
 from kip_analysis.estimators.sandwich import poisson_hc
 
 
@@ -102,19 +103,33 @@ def test_pci_view_ranks_hanoi_and_keeps_the_page_of_each_land_score():
     assert sorted(hanoi["year"]) == [2019, 2021] and hanoi["source_url"].str.startswith("http").all()
 
 
-def test_elasticity_intervals_delta_and_simulation_agree_and_show_the_assumption():
-    from kip_analysis.data.simulated_panel import simulate_panel
+def test_wage_panel_rules_months_weighted_and_carried_back():
+    regions = load_table("minimum_wage_regions")
+    wages = locations.wage_panel(regions, ("01", "30"), (2019, 2022, 2025)).set_index(["gso_code", "year"])
+    assert wages.loc[("01", 2019), "status"] == "carried back" and wages.loc[("01", 2019), "wage_vnd"] == 4_420_000
+    # 2022: Decree 90/2019 to 30 June (181 days), Decree 38/2022 from 1 July (184 days)
+    assert wages.loc[("01", 2022), "wage_vnd"] == pytest.approx((4_420_000 * 181 + 4_680_000 * 184) / 365)
+    assert wages.loc[("01", 2022), "decrees"] == "90/2019/ND-CP, 38/2022/ND-CP"
+    # Hải Dương's city joins region I from July 2024 (Decree 74/2024)
+    assert wages.loc[("30", 2025), "region"] == "I" and wages.loc[("30", 2025), "wage_vnd"] == 4_960_000
+    with pytest.raises(ParameterError, match="has no region for province"):
+        locations.wage_panel(regions, ("01", "31"))
 
-    panel = simulate_panel(n_firms=6000, seed=2).panel
-    curve = relocation.elasticity_curve(panel, np.array([1.25, 1.75, 2.75]), 2025, n_draws=2000)
-    for row in curve.itertuples():
-        assert row.delta_low < row.elasticity < row.delta_high
-        width_d, width_s = row.delta_high - row.delta_low, row.sim_high - row.sim_low
-        assert width_s == pytest.approx(width_d, rel=0.15)
-    # the coefficient on (R - 1) x land scales as 1 / (R - 1): gamma = beta (R - 1) does not move
-    gamma = curve["coef_lease_x_land"] * (curve["lease_ratio"] - 1)
-    assert gamma.std() / gamma.mean() < 1e-6
-    assert curve["elasticity"].is_monotonic_decreasing  # so the elasticity is the assumption's
+
+def test_choice_attributes_from_sourced_rows_with_every_gap_named():
+    from kip_analysis.data import processed
+
+    places = locations.load_choice_attributes(processed.load("facts"))
+    assert places.attrs["left_out"] == ["Hải Phòng (31): no minimum-wage region in "
+                                        "minimum_wage_region_by_province.csv, which covers Hà Nội and its nine "
+                                        "bordering provinces"]
+    p = places.set_index(["province", "year"])
+    assert list(dict.fromkeys(places["province"])) == ["01", "27", "33", "30", "24"]
+    assert p.loc[("01", 2020), "lease_index"] == pytest.approx(260.0 / 99.0)  # Hanoi's R_t, sourced both sides
+    assert p.loc[("01", 2020), "rent_status"] == "sourced" and p.loc[("01", 2012), "rent_status"] == "carried back"
+    assert (p.xs("01", level="province")["wage_index"] == 1).all() and p.loc[("01", 2025), "dist_100km"] == 0
+    assert 0.3 < p.loc[("27", 2025), "dist_100km"] < 0.6  # Bắc Ninh's centroid is 30-60 km from Hanoi's
+    assert p.loc[("30", 2025), "wage_index"] == 1.0 and p.loc[("30", 2023), "wage_index"] < 0.9
 
 
 def test_new_raw_tables_name_file_line_and_column(tmp_path):

@@ -60,6 +60,7 @@ def test_a_2019_memo_cites_nothing_published_after_2019(built):
             available[part] = date
     folder = out / "2019" / "baseline"
     text = " ".join(p.read_text() for p in (folder / "results").glob("*.json"))
+    text = re.sub(r"[A-Za-z0-9+/=]{200,}", " ", text)  # embedded figures (base64) can contain "/w008/" by chance
     cited = set(re.findall(r"\b([a-e]\d{3}|[ws]\d{3})\b", text)) & set(available)
     assert len(cited) > 10
     late = sorted(f for f in cited if available[f] > "2019-12-31")

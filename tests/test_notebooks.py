@@ -116,12 +116,17 @@ def test_land_notebook_publishes_labelled_results(tmp_path):
     assert r.simulated is True and all("SIMULATED" in m for m in r.method_checks)
     assert not any("SIMULATED" in f for f in r.findings) and len(r.findings) >= 5
     findings = " ".join(r.findings)
-    for phrase in ("HC3", "Leaving one province out", "delta method", "PCI composite", "northern average"):
+    for phrase in ("HC3", "Leaving one province out", "delta method", "PCI composite", "northern average",
+                   "minimum wage"):
         assert phrase in findings, phrase
     assert any("30%" in m for m in r.method_checks)
-    assert {h.key: h.value for h in r.headlines}["lease_ratio"] == 1.75
+    checks = " ".join(r.method_checks)
+    for phrase in ("truth", "only changes in rents over time", "by the delta method", "consultants' range"):
+        assert phrase in checks, phrase
+    elasticity = {h.key: h for h in r.headlines}["lease_elasticity"]
+    assert elasticity.simulated and "95% CI" in elasticity.text and elasticity.value > 0
     flags = [t.simulated for t in r.tables]
-    assert flags == [False] * 7 + [True] * 4  # sourced tables first, then the SIMULATED ones
+    assert flags == [False] * 7 + [True] * 6  # sourced tables first, then the SIMULATED ones
     assert memo.caveats([r])[0].startswith("SIMULATED")
 
 

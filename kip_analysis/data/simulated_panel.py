@@ -24,13 +24,15 @@ Firm microdata (the statistics office's enterprise census) is confidential, so t
 - effects grow over the recognition years and persist; exporting starts more often after
   recognition (an extensive margin: non-exporters have zero exports).
 
-Each year every Hanoi firm chooses among Hanoi and the five neighbours by a conditional logit
-(lease cost x land intensity, PCI land access, KIP support and size favouring Hanoi, a staying
-constant); choosing a neighbour is a relocation. Every true parameter, both potential
+Each year every firm still in Hanoi chooses among Hanoi and the neighbours with sourced rents
+and minimum-wage regions by a conditional logit on that year's lease and wage indices, distance
+and size, recognition and place constants (:mod:`kip_analysis.data.simulated_locations`);
+choosing a neighbour is a relocation. Every true parameter, both potential
 outcomes' effects and the recognitions are kept in :class:`SimulatedPanel` for checking
 estimators. Everything built on it is SIMULATED.
 
-May import: config, data.processed, data.facts, data.geography, data.raw.
+May import: config, data.processed, data.facts, data.geography, data.locations, data.raw,
+data.simulated_locations.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ import pandas as pd
 from kip_analysis import config
 from kip_analysis.data import processed
 from kip_analysis.data.facts import vnd_per_usd
-from kip_analysis.data.geography import HANOI, hanoi_land_access, neighbour_attributes, neighbour_rents, rents_table
-from kip_analysis.data.raw import load_table
+from kip_analysis.data.geography import HANOI
+from kip_analysis.data.locations import CHOICE_YEARS, load_choice_attributes
+from kip_analysis.data.simulated_locations import ChoiceParameters, simulate_locations
 
 SIMULATED_LABEL = "SIMULATED"
 YEARS: tuple[int, ...] = tuple(range(2010, config.LAST_YEAR + 1))
@@ -106,15 +109,9 @@ class TrueParameters:
     entry_rate: float = 0.03
     exit_intercept: float = -4.6  # about 1% a year at the mean shock
     exit_shock: float = -4.0  # x u_t: bad shocks raise the hazard
-    # Location choice of each Hanoi firm each year: a conditional logit over Hanoi and the five
-    # neighbours (McFadden), U_ij = b_hanoi 1[j=H] + b_lease lease_j x land_i + b_land land_access_j
-    #   + b_kip KIP_i 1[j=H] + b_size size_i 1[j=H] + Gumbel; choosing a neighbour is a relocation.
-    choice_hanoi: float = 9.5  # staying (moving costs, network); calibrated to ~0.6% of firms a year
-    choice_lease: float = -2.0  # x lease index (Hanoi = lease ratio, neighbours = rent / mean) x land intensity
-    choice_land_access: float = 0.6  # x PCI 2016 land access score
-    choice_kip_hanoi: float = 0.8  # KIP recognition in force keeps firms in Hanoi
-    choice_size_hanoi: float = 0.15  # x standardised log revenue, staying
-    lease_ratio: float = 1.75  # Hanoi / neighbours, source 001's 1.5-2x midpoint
+    # Location choice of each Hanoi firm each year (conditional logit on the year's rents, wages
+    # and distances; see kip_analysis.data.simulated_locations).
+    choice: ChoiceParameters = field(default_factory=ChoiceParameters)
 
 
 @dataclass
@@ -125,7 +122,7 @@ class SimulatedPanel:
     att_truth: pd.DataFrame  # group, time, outcome, att (true mean effect on the treated alive at t)
     params: TrueParameters
     seed: int
-    neighbours: pd.DataFrame  # province attributes used in the destination choice
+    places: pd.DataFrame  # the location choice's places by year (kip_analysis.data.locations.choice_attributes)
     vnd_bn_per_usd_m: float  # exchange rate used for exports
     recognitions: pd.DataFrame = field(default_factory=pd.DataFrame)  # firm_id, round, first
     effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # firm_id, year, true effect per outcome
@@ -136,19 +133,18 @@ class SimulatedPanel:
 
 @dataclass(frozen=True)
 class SourcedInputs:
-    """The sourced rows the simulation is calibrated to: PCI land access of Hà Nội and the
-    neighbours, the neighbours' industrial-park rents and the sources' own exchange rate.
+    """The sourced rows the simulation is built on: the places firms choose among with their
+    rents, minimum wages, distances and PCI land access by year, and the sources' own exchange rate.
     """
 
-    pci: pd.DataFrame
-    rents: dict[str, float]  # neighbour GSO code -> USD per m2 per lease term (CBRE)
+    places: pd.DataFrame  # places and their attributes by year (data.locations.choice_attributes)
     vnd_bn_per_usd_m: float  # from the sources' paired VND/USD figures
 
     @classmethod
     def load(cls) -> SourcedInputs:
         """Read them from ``data/raw`` (through the processed facts table)."""
         facts = processed.load("facts")
-        return cls(load_table("pci_subindices"), neighbour_rents(rents_table(facts)), vnd_per_usd(facts)[0] / 1000)
+        return cls(load_choice_attributes(facts), vnd_per_usd(facts)[0] / 1000)
 
 
 def _z(x: np.ndarray, among: np.ndarray) -> np.ndarray:
@@ -271,26 +267,14 @@ def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: True
     employment = np.round(np.exp(1.2 + 0.6 * log_rev + p.employment_multiplier * tau
                                  + rng.normal(0, 0.2, (n, 1))))
 
-    # Location choice each year (conditional logit over Hanoi + neighbours, see TrueParameters).
-    nb = neighbour_attributes(inputs.pci, inputs.rents)
-    lease = np.concatenate([[p.lease_ratio], nb["lease_index"].to_numpy()])
-    access = np.concatenate([[hanoi_land_access(inputs.pci)], nb["land_access"].to_numpy()])
-    codes = np.concatenate([[HANOI], nb["province"].to_numpy()])
-    land_rel = land_int / land_int.mean()  # land intensity relative to the average firm (positive)
-    province = np.full((n, len(years)), HANOI, dtype=object)
-    moved = np.zeros((n, len(years)), dtype=bool)
-    in_hanoi = np.ones(n, dtype=bool)
-    for t in range(2, len(years)):
-        lag = log_rev[alive[:, t - 1], t - 1]  # standardised over the firms alive last year
-        size_z = (log_rev[:, t - 1] - lag.mean()) / lag.std()
-        utility = (p.choice_lease * lease[None, :] * land_rel[:, None] + p.choice_land_access * access[None, :]
-                   + rng.gumbel(0, 1, (n, len(lease))))
-        utility[:, 0] += p.choice_hanoi + p.choice_kip_hanoi * in_force[:, t] + p.choice_size_hanoi * size_z
-        move = in_hanoi & alive[:, t] & (utility.argmax(axis=1) > 0)
-        if move.any():
-            province[move, t:] = codes[utility[move].argmax(axis=1)][:, None]
-            moved[move, t] = True
-            in_hanoi &= ~move
+    # Location choice each year (conditional logit on the year's data: data.simulated_locations).
+    ever = alive.any(axis=1)
+    first_alive = alive.argmax(axis=1)
+    land_rel = land_int / land_int[ever].mean()  # land intensity relative to the average firm (positive)
+    labour_int = employment[rows, first_alive] / revenue[rows, first_alive]  # as the estimator sees it
+    labour_rel = labour_int / labour_int[ever].mean()
+    province, moved = simulate_locations(rng, p.choice, inputs.places, years, alive, np.log(revenue), land_rel,
+                                         labour_rel, in_force, CHOICE_YEARS[0])
 
     firm_ids = np.array([f"SIM{i:06d}" for i in range(n)])
     panel = pd.DataFrame({
@@ -311,7 +295,7 @@ def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: True
     fi, ti = np.nonzero(treated & alive)
     firm_effects = pd.DataFrame({"firm_id": firm_ids[fi], "year": years[ti],
                                  **{k: v[fi, ti] for k, v in effects.items()}})
-    sim = SimulatedPanel(panel, truth, p, seed, nb, inputs.vnd_bn_per_usd_m, recog, firm_effects, variant)
+    sim = SimulatedPanel(panel, truth, p, seed, inputs.places, inputs.vnd_bn_per_usd_m, recog, firm_effects, variant)
     sim.calibration = calibration_table(sim, u[alive])
     return sim
 

@@ -149,11 +149,11 @@ def lease_ratios(ratios: pd.DataFrame, chosen: float) -> Figure:
 
 
 def subsidy_curve(counterfactual: pd.DataFrame, label: str) -> Figure:
-    """Subsidy share -> relocations avoided and KIP output share points kept, with 5-95% bands."""
+    """Subsidy share -> relocations avoided and KIP export share points kept, with 5-95% bands."""
     fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9, 3.5), constrained_layout=True)
     plt.close(fig)
     for ax, quantity, title in ((ax_a, "relocations_avoided", "Relocations avoided per year"),
-                                (ax_b, "output_share_points_kept", "KIP output share points kept")):
+                                (ax_b, "export_share_points_kept", "KIP export share points kept")):
         q = counterfactual[counterfactual["quantity"] == quantity]
         ax.fill_between(q["subsidy_share"], q["q05"], q["q95"], color=PALETTE["products"], alpha=0.25,
                         label="5–95% band")
@@ -162,9 +162,9 @@ def subsidy_curve(counterfactual: pd.DataFrame, label: str) -> Figure:
         ax.set_xlabel("share of the lease gap subsidised")
         ax.spines[["top", "right"]].set_visible(False)
     ax_a.legend(frameon=False, fontsize=8)
-    fig._kip_caption = (f"Counterfactual lease subsidies from the relocation hazard estimated on the {label} firm "
-                        "panel; share points against the city production value built from sourced rows "
-                        "(03_targets). Bands from draws of the hazard's coefficients.")
+    fig._kip_caption = (f"Counterfactual lease subsidies from the location choice estimated on the {label} firm "
+                        "panel; share points against the city exports built from sourced rows (03_targets). Bands "
+                        "from draws of the choice model's coefficients. Kept in Hanoi, not in the region.")
     return fig
 
 

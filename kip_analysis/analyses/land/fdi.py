@@ -10,7 +10,7 @@ errors (six regions), so the small-sample heteroskedasticity-robust HC3 is the h
 HC0 (the earlier choice) understates uncertainty with 63 observations. Leave-one-out fits drop
 Hà Nội, Ho Chi Minh City and Bình Dương in turn (together about half of all projects).
 
-May import: data.geography, estimators.sandwich, estimators.did_types.
+May import: data.geography, data.locations, estimators.sandwich, estimators.did_types.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import statsmodels.api as sm
 from scipy.stats import norm
 
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
+from kip_analysis.data.locations import haversine_km
 from kip_analysis.estimators.did_types import Z95
 from kip_analysis.estimators.sandwich import poisson_hc
 
@@ -31,16 +32,6 @@ GEO_COVARIATES: tuple[str, ...] = ("dist_hanoi_100km", "dist_hcmc_100km", "log_i
 HCMC, BINH_DUONG = "79", "74"
 #: Provinces dropped one at a time in the leave-one-out fits.
 LEAVE_OUT: dict[str, str] = {HANOI: "Hà Nội", HCMC: "Ho Chi Minh City", BINH_DUONG: "Bình Dương"}
-EARTH_RADIUS_KM = 6371.0
-
-
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    """Great-circle distance in km (haversine formula)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
-
-
 def province_attributes(pci: pd.DataFrame, centroids: pd.DataFrame, income: pd.DataFrame,
                         year: int = 2016) -> pd.DataFrame:
     """One row per province: PCI sub-indices of ``year``, distances to Hà Nội and Ho Chi Minh

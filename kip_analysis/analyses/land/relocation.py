@@ -1,12 +1,13 @@
-"""Firm relocation out of Hà Nội on the firm panel.
+"""Where Hanoi firms locate each year: a conditional logit over Hà Nội and its neighbours on the
+year's lease and wage indices, elasticities with intervals, and lease-subsidy counterfactuals.
 
-May import: errors, data.geography, estimators.conditional_logit, estimators.did_types,
-analyses.land.params.
+May import: errors, data.geography, data.locations, estimators.conditional_logit,
+estimators.did_types, analyses.land.params.
 
-Firm level (the SIMULATED panel, or a census extract): the destination choice of firms
-  leaving Hanoi (conditional logit, statsmodels), the relocation hazard of Hanoi firms
-  (discrete-time logit on firm-years), elasticities by sector, counterfactual lease
-  subsidies with bands from the estimates' sampling distribution, and a calibration mode.
+Firm level (the SIMULATED panel, or a census extract through the same schema). Each firm-year in
+Hà Nội at the start of the year is a choice occasion over the places of
+:func:`kip_analysis.data.locations.choice_attributes`. The lease index enters as data: Hà Nội's
+is the sourced lease ratio R_t of that year, so no ratio is assumed in the estimation.
 """
 
 from __future__ import annotations
@@ -15,322 +16,291 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy.optimize import brentq
-from statsmodels.discrete.conditional_models import ConditionalLogit
 
-from kip_analysis.analyses.land.params import DEFAULT_LEASE_RATIO, check_lease_ratio, check_subsidy_share
+from kip_analysis.analyses.land.params import check_subsidy_share
 from kip_analysis.data.geography import HANOI
+from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.conditional_logit import conditional_logit
 from kip_analysis.estimators.did_types import Z95
 
-
-# ---------------------------------------------------------------------------- firm level
-def _standardise(x: pd.Series) -> pd.Series:
-    """(x - mean) / sd."""
-    return (x - x.mean()) / x.std(ddof=0)
+#: Slopes of the location choice (place constants come first, named asc_<place>).
+SLOPES: tuple[str, ...] = ("lease_x_land", "wage_x_labour", "dist_x_size", "kip_x_hanoi", "size_x_hanoi")
 
 
-def firm_years(panel: pd.DataFrame, lease_ratio: float) -> pd.DataFrame:
-    """Hanoi firm-years at risk of relocating (in Hanoi at the start of the year, from 2012),
-    with the hazard's regressors.
+def _relative_first(df: pd.DataFrame, column: str) -> pd.Series:
+    """A firm's ``column`` / revenue in its first row, relative to the mean firm's."""
+    first = df.groupby("firm_id").first()
+    ratio = first[column] / first["revenue_vnd_bn"]
+    return df["firm_id"].map(ratio / ratio.mean())
+
+
+def firm_years(panel: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
+    """Firm-years in Hà Nội at the start of the year (choice occasions, from 2012 to ``last_year``),
+    with land and labour intensity relative to the average firm (first observed year) and size
+    (last year's log revenue standardised among the firms observed both years).
     """
     df = panel.sort_values(["firm_id", "year"]).copy()
-    df["log_revenue"] = np.log(df["revenue_vnd_bn"])
-    land_int = df.groupby("firm_id")["land_m2"].first() / df.groupby("firm_id")["revenue_vnd_bn"].first()
-    df["land_rel"] = df["firm_id"].map(land_int / land_int.mean())  # relative to the average firm
-    df["lag_log_revenue"] = df.groupby("firm_id")["log_revenue"].shift(1)
-    df["size_z"] = df.groupby("year")["lag_log_revenue"].transform(_standardise)
+    df["land_rel"] = _relative_first(df, "land_m2")
+    df["labour_rel"] = _relative_first(df, "employment")
+    df["lag_log_revenue"] = df.groupby("firm_id")["revenue_vnd_bn"].shift(1).pipe(np.log)
+    df["size_z"] = df.groupby("year")["lag_log_revenue"].transform(lambda x: (x - x.mean()) / x.std(ddof=0))
     df["prev_province"] = df.groupby("firm_id")["province"].shift(1)
-    risk = df[(df["prev_province"] == HANOI) & (df["year"] >= 2012)].copy()
-    risk["lease_x_land"] = (lease_ratio - 1) * risk["land_rel"]
-    return risk
-
-
-@dataclass(frozen=True)
-class Hazard:
-    """Discrete-time logit of relocation out of Hanoi."""
-
-    coefficients: pd.DataFrame
-    fit: object
-    data: pd.DataFrame
-    lease_ratio: float
-
-    @property
-    def beta_lease(self) -> float:
-        """Coefficient on (lease ratio - 1) x relative land intensity."""
-        return float(self.fit.params["lease_x_land"])
-
-
-HAZARD_TERMS: tuple[str, ...] = ("lease_x_land", "kip_in_force", "size_z")
-
-
-def relocation_hazard(panel: pd.DataFrame, lease_ratio: float = DEFAULT_LEASE_RATIO) -> Hazard:
-    """Logit of relocating in year t on (lease ratio - 1) x land intensity, KIP recognition in
-    force and size, standard errors clustered by firm. A regressor under which no firm-year
-    relocates (perfect separation, e.g. recognition in force in a small panel) is dropped and
-    reported in ``attrs["dropped"]`` rather than given an infinite coefficient.
-    """
-    check_lease_ratio(lease_ratio)
-    if lease_ratio == 1:
-        raise ParameterError("lease_ratio=1 leaves no differential: the lease effect is not identified")
-    risk = firm_years(panel, lease_ratio).dropna(subset=list(HAZARD_TERMS))
-    terms, dropped = list(HAZARD_TERMS), []
-    if risk.loc[risk["kip_in_force"] == 1, "relocated"].sum() == 0:
-        terms.remove("kip_in_force")
-        dropped.append(f"kip_in_force: no relocation in {int((risk['kip_in_force'] == 1).sum())} firm-years "
-                       "with recognition in force (separation); its effect is not estimable here")
-    X = sm.add_constant(risk[terms].astype(float))
-    codes = pd.factorize(risk["firm_id"])[0]
-    fit = sm.Logit(risk["relocated"].astype(float), X).fit(disp=False, cov_type="cluster",
-                                                           cov_kwds={"groups": codes})
-    coefs = pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy()})
-    coefs.attrs["dropped"] = dropped
-    return Hazard(coefs, fit, risk, lease_ratio)
-
-
-def destination_choice(panel: pd.DataFrame,
-                       neighbours: pd.DataFrame) -> tuple[pd.DataFrame, object, pd.DataFrame]:
-    """Conditional logit (statsmodels) of where firms leaving Hanoi go, over the neighbours:
-    lease index x land intensity, lease index and PCI land access (``neighbours`` from
-    :func:`kip_analysis.data.geography.neighbour_attributes`).
-    """
-    risk = firm_years(panel, DEFAULT_LEASE_RATIO)
-    movers = risk[risk["relocated"] == 1]
-    long = movers[["firm_id", "land_rel", "province"]].merge(
-        neighbours[["province", "lease_index", "land_access"]].rename(columns={"province": "alternative"}),
-        how="cross")
-    long["chosen"] = (long["province"] == long["alternative"]).astype(int)
-    long["lease_x_land"] = long["lease_index"] * long["land_rel"]
-    terms = ["lease_x_land", "lease_index", "land_access"]
-    fit = ConditionalLogit(long["chosen"], long[terms], groups=pd.factorize(long["firm_id"])[0]).fit(disp=False)
-    coefs = pd.DataFrame({"term": terms, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy()})
-    return coefs, fit, long
-
-
-def hazard_probability(hazard: Hazard, data: pd.DataFrame, lease_ratio: float,
-                       params: np.ndarray | None = None) -> np.ndarray:
-    """Predicted relocation probabilities at ``lease_ratio``; ``params`` (draws, k) for bands."""
-    p = np.atleast_2d(hazard.fit.params.to_numpy() if params is None else params)
-    columns = {"const": np.ones(len(data)), "lease_x_land": (lease_ratio - 1) * data["land_rel"].to_numpy(),
-               "kip_in_force": data["kip_in_force"].to_numpy(), "size_z": data["size_z"].to_numpy()}
-    X = np.column_stack([columns[name] for name in hazard.fit.params.index])
-    return 1 / (1 + np.exp(-(X @ p.T)))  # (rows, draws)
-
-
-def elasticities(hazard: Hazard, year: int | None = None) -> pd.DataFrame:
-    """Elasticity of the relocation probability to the lease ratio, by sector:
-    d ln P / d ln R = beta x land_rel x R x (1 - P), averaged over the sector's firm-years.
-    """
-    data = hazard.data if year is None else hazard.data[hazard.data["year"] == year]
-    prob = hazard_probability(hazard, data, hazard.lease_ratio)[:, 0]
-    eps = hazard.beta_lease * data["land_rel"].to_numpy() * hazard.lease_ratio * (1 - prob)
-    out = pd.DataFrame({"sector": data["sector"].to_numpy(), "elasticity": eps, "probability": prob})
-    return out.groupby("sector").agg(elasticity=("elasticity", "mean"), relocation_rate=("probability", "mean"),
-                                     firm_years=("elasticity", "size")).reset_index()
-
-
-def mean_elasticity(hazard: Hazard, data: pd.DataFrame, params: np.ndarray) -> np.ndarray:
-    """Mean over ``data`` of d ln P / d ln R = beta x land_rel x R x (1 - P), for each row of
-    ``params`` (draws x k) of the hazard's coefficients.
-    """
-    params = np.atleast_2d(params)
-    prob = hazard_probability(hazard, data, hazard.lease_ratio, params)  # rows x draws
-    k = list(hazard.fit.params.index).index("lease_x_land")
-    land = data["land_rel"].to_numpy()[:, None]
-    return (params[:, k][None, :] * land * hazard.lease_ratio * (1 - prob)).mean(axis=0)
-
-
-def elasticity_curve(panel: pd.DataFrame, ratios: np.ndarray, year: int, n_draws: int = 1000,
-                     seed: int = 5) -> pd.DataFrame:
-    """How the estimated elasticity depends on the lease ratio R assumed in the regressor
-    (R - 1) x land intensity: at each R the hazard is re-estimated and the mean elasticity for
-    the firm-years at risk in ``year`` is reported with two 95% intervals, the delta method
-    (numerical gradient, clustered covariance) and simulation from N(beta, V). Because the
-    coefficient scales as 1 / (R - 1), the curve shows how much of the answer is the assumption.
-    """
-    rng = np.random.default_rng(seed)
-    rows = []
-    for ratio in ratios:
-        hz = relocation_hazard(panel, float(ratio))
-        data = hz.data[hz.data["year"] == year]
-        beta, cov = hz.fit.params.to_numpy(), np.asarray(hz.fit.cov_params())
-        est = float(mean_elasticity(hz, data, beta)[0])
-        steps = 1e-6 * np.eye(len(beta))
-        grad = np.array([(mean_elasticity(hz, data, beta + steps[j])[0] - mean_elasticity(hz, data, beta - steps[j])[0])
-                         / 2e-6 for j in range(len(beta))])
-        se = float(np.sqrt(grad @ cov @ grad))  # delta method
-        sims = mean_elasticity(hz, data, rng.multivariate_normal(beta, cov, n_draws))
-        rows.append({"lease_ratio": float(ratio), "coef_lease_x_land": float(hz.beta_lease), "elasticity": est,
-                     "delta_low": est - Z95 * se, "delta_high": est + Z95 * se,
-                     "sim_low": float(np.quantile(sims, 0.025)), "sim_high": float(np.quantile(sims, 0.975))})
-    return pd.DataFrame(rows)
-
-
-def subsidy_counterfactual(hazard: Hazard, lease_ratio: float, shares_grid: np.ndarray, year: int,
-                           production_value: float, city_exports_usd_m: float, n_draws: int = 500,
-                           seed: int = 4) -> pd.DataFrame:
-    """Subsidy closing a share s of the lease gap: R_s = 1 + (1 - s)(R - 1). For Hanoi firms at
-    risk in ``year``: expected relocations, those avoided against no subsidy, KIP products'
-    revenue and exports kept, and the KIP output / export share points kept; median and 90%
-    bands over draws of the hazard's coefficients from N(beta, V).
-    """
-    check_lease_ratio(lease_ratio)
-    data = hazard.data[hazard.data["year"] == year]
-    if data.empty:
-        raise ValueError(f"no Hanoi firms at risk in {year}")
-    rng = np.random.default_rng(seed)
-    draws = rng.multivariate_normal(hazard.fit.params.to_numpy(), np.asarray(hazard.fit.cov_params()), n_draws)
-    kip = data["kip_round"].between(year - 2, year).to_numpy()
-    product_rev = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
-    product_exp = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
-                   ).to_numpy() * kip
-    base = hazard_probability(hazard, data, lease_ratio, draws)
-    rows = []
-    for s in shares_grid:
-        check_subsidy_share(float(s))
-        ratio = 1 + (1 - s) * (lease_ratio - 1)
-        prob = hazard_probability(hazard, data, ratio, draws)
-        avoided = (base - prob).sum(axis=0)
-        rev_kept = ((base - prob) * product_rev[:, None]).sum(axis=0)
-        exp_kept = ((base - prob) * product_exp[:, None]).sum(axis=0)
-        for name, values in (("relocations", prob.sum(axis=0)), ("relocations_avoided", avoided),
-                             ("kip_revenue_kept_vnd_bn", rev_kept), ("kip_exports_kept_usd_m", exp_kept),
-                             ("output_share_points_kept", 100 * rev_kept / production_value),
-                             ("export_share_points_kept", 100 * exp_kept / city_exports_usd_m)):
-            q = np.percentile(values, [5, 50, 95])
-            rows.append({"subsidy_share": float(s), "lease_ratio_after": ratio, "quantity": name,
-                         "q05": q[0], "median": q[1], "q95": q[2]})
-    return pd.DataFrame(rows)
-
-
-def subsidy_cost(data: pd.DataFrame, subsidy_share: float, lease_ratio: float, neighbour_rent_usd_m2: float,
-                 vnd_per_usd: float, lease_term_years: float = 50.0) -> float:
-    """Yearly cost (VND bn) of paying ``subsidy_share`` of the rent gap on the land of the Hanoi
-    firms in ``data``: rent per lease term annualised over ``lease_term_years`` (an assumption).
-    """
-    gap_per_m2_year = (lease_ratio - 1) * neighbour_rent_usd_m2 / lease_term_years
-    return float(subsidy_share * gap_per_m2_year * data["land_m2"].fillna(0).sum() * vnd_per_usd / 1e9)
-
-
-def cost_per_output_kept(data: pd.DataFrame, kept: pd.DataFrame, subsidy_share: float, lease_ratios: tuple,
-                         neighbour_rents: tuple, lease_terms: tuple, vnd_per_usd: float) -> pd.DataFrame:
-    """Yearly subsidy cost and cost per VND of KIP revenue kept in Hanoi, over every combination of
-    the assumptions that drive it: the lease ratio R, the neighbours' rent (USD per m2 per term)
-    and the lease term the rent is spread over (years); the revenue kept is the median and 5-95%
-    band of ``kept`` (rows of :func:`subsidy_counterfactual` for ``subsidy_share``). Revenue
-    kept in Hanoi is not kept in the region: every relocation in the choice set goes to a
-    neighbour, so for the region the subsidy is a transfer between provinces.
-    """
-    row = kept[(np.isclose(kept["subsidy_share"], subsidy_share)) & (kept["quantity"] == "kip_revenue_kept_vnd_bn")]
-    if row.empty:
-        raise ValueError(f"no revenue-kept row for subsidy_share={subsidy_share}")
-    rev = row.iloc[0]
-    rows = []
-    for ratio in lease_ratios:
-        for rent in neighbour_rents:
-            for term in lease_terms:
-                cost = subsidy_cost(data, subsidy_share, float(ratio), float(rent), vnd_per_usd, float(term))
-                rows.append({"lease_ratio": float(ratio), "neighbour_rent_usd_m2": float(rent),
-                             "lease_term_years": float(term), "yearly_cost_vnd_bn": cost,
-                             "cost_per_vnd_kept_median": cost / rev["median"] if rev["median"] > 0 else np.nan,
-                             "cost_per_vnd_kept_low": cost / rev["q95"] if rev["q95"] > 0 else np.nan,
-                             "cost_per_vnd_kept_high": cost / rev["q05"] if rev["q05"] > 0 else np.inf})
-    return pd.DataFrame(rows)
-
-
-def calibrate_lease_coefficient(land_rel: np.ndarray, lease_ratio: float, target_rate: float,
-                                intercept: float) -> float:
-    """Lease coefficient beta such that mean Lambda(intercept + beta (R - 1) land_rel) equals a
-    stated yearly relocation rate, when only aggregate data exist.
-
-    Raises
-    ------
-    ParameterError
-        If no coefficient in [-20, 20] matches the rate.
-    """
-    if not 0 < target_rate < 1:
-        raise ParameterError(f"target_rate={target_rate}: expected a yearly rate between 0 and 1")
-    x = (lease_ratio - 1) * np.asarray(land_rel)
-
-    def gap(beta: float) -> float:
-        return float(np.mean(1 / (1 + np.exp(-(intercept + beta * x))))) - target_rate
-
-    if gap(-20) * gap(20) > 0:
-        raise ParameterError(f"no lease coefficient in [-20, 20] gives a relocation rate of {target_rate}")
-    return float(brentq(gap, -20, 20, xtol=1e-10))
-
-
-def kip_exit_rate(hazard: Hazard, year: int, lease_ratio: float | None = None) -> float:
-    """Yearly share of recognised products' revenue that the hazard predicts will leave Hanoi:
-    sum of P(relocate) x product revenue over firms with recognition in force in ``year``,
-    divided by their product revenue. Feeds the targets forecast's ``exit_rate`` lever.
-    """
-    data = hazard.data[(hazard.data["year"] == year) & (hazard.data["kip_in_force"] == 1)]
-    if data.empty:
-        raise ValueError(f"no recognised firms at risk in {year}")
-    prob = hazard_probability(hazard, data, hazard.lease_ratio if lease_ratio is None else lease_ratio)[:, 0]
-    revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy()
-    return float(prob @ revenue / revenue.sum())
-
-
-# ---------------------------------------------------------------------------- location choice (Hanoi + neighbours)
-CHOICE_TERMS: tuple[str, ...] = ("hanoi", "lease_x_land", "land_access", "kip_x_hanoi", "size_x_hanoi")
+    risk = df[(df["prev_province"] == HANOI) & (df["year"] >= CHOICE_YEARS[0])]
+    return risk[risk["year"] <= (last_year or risk["year"].max())].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class LocationChoice:
-    """Conditional logit (McFadden 1974) of each Hanoi firm-year's location over Hanoi and the
-    neighbours; coefficients with standard errors clustered by firm.
+    """A fitted location choice: coefficients with firm-clustered standard errors, its design."""
+
+    coefficients: pd.DataFrame  # term, coef, se, ci_low, ci_high
+    params: np.ndarray
+    vcov: np.ndarray
+    terms: tuple[str, ...]
+    X: np.ndarray  # occasions x places x terms
+    chosen: np.ndarray
+    data: pd.DataFrame  # the occasions (firm_years rows)
+    places: tuple[str, ...]
+    reference: str
+    time_only: bool
+
+    def term(self, name: str) -> int:
+        """Column of ``name`` in the design."""
+        return self.terms.index(name)
+
+
+def choice_design(risk: pd.DataFrame, attrs: pd.DataFrame, time_only: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...], str]:
+    """Design (occasions x places x terms), the chosen place, the terms, places and reference place.
+
+    Constants for Hà Nội and every neighbour but the first (the reference), then :data:`SLOPES`;
+    with ``time_only`` also place x land intensity, so the lease coefficient is identified only
+    by changes in each place's lease index over time.
     """
+    years = np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1)
+    a = attribute_arrays(attrs, years)
+    places = tuple(a["places"])
+    reference = places[1]
+    others = [p for p in places if p != reference]
+    terms = tuple(f"asc_{'hanoi' if p == HANOI else p}" for p in others) + SLOPES + (
+        tuple(f"land_x_{'hanoi' if p == HANOI else p}" for p in others) if time_only else ())
+    t = risk["year"].to_numpy() - years[0]
+    land, labour, size = (risk[c].to_numpy() for c in ("land_rel", "labour_rel", "size_z"))
+    X = np.zeros((len(risk), len(places), len(terms)))
+    for j, place in enumerate(places):
+        if place != reference:
+            X[:, j, others.index(place)] = 1.0
+            if time_only:
+                X[:, j, len(others) + len(SLOPES) + others.index(place)] = land
+    k = len(others)
+    X[:, :, k] = a["lease"][t] * land[:, None]
+    X[:, :, k + 1] = a["wage"][t] * labour[:, None]
+    X[:, :, k + 2] = a["dist"][None, :] * size[:, None]
+    X[:, 0, k + 3] = risk["kip_in_force"].to_numpy()
+    X[:, 0, k + 4] = size
+    where = {p: j for j, p in enumerate(places)}
+    chosen = risk["province"].map(where)
+    if chosen.isna().any():
+        bad = sorted(set(risk.loc[chosen.isna(), "province"]))
+        raise ParameterError(f"firms moved to {', '.join(map(str, bad))}, outside the choice set {', '.join(places)}")
+    return X, chosen.to_numpy().astype(int), terms, places, reference
 
-    coefficients: pd.DataFrame  # term, coef, se
-    X: np.ndarray  # occasions x alternatives x terms
-    chosen: np.ndarray  # index of the chosen alternative per occasion
-    firms: np.ndarray
-    alternatives: tuple[str, ...]
 
-
-def choice_design(risk: pd.DataFrame, neighbours: pd.DataFrame, hanoi_access: float,
-                  lease_ratio: float) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Design array (occasions x alternatives x CHOICE_TERMS) and the chosen alternative."""
-    codes = (HANOI, *neighbours["province"])
-    lease = np.concatenate([[lease_ratio], neighbours["lease_index"].to_numpy()])
-    access = np.concatenate([[hanoi_access], neighbours["land_access"].to_numpy()])
-    k, m = len(risk), len(codes)
-    X = np.zeros((k, m, len(CHOICE_TERMS)))
-    X[:, 0, 0] = 1.0
-    X[:, :, 1] = lease[None, :] * risk["land_rel"].to_numpy()[:, None]
-    X[:, :, 2] = access[None, :]
-    X[:, 0, 3] = risk["kip_in_force"].to_numpy()
-    X[:, 0, 4] = risk["size_z"].to_numpy()
-    where = {c: i for i, c in enumerate(codes)}
-    chosen = np.where(risk["relocated"].to_numpy() == 1, risk["province"].map(where).to_numpy(), 0)
-    if np.isnan(chosen.astype(float)).any():
-        raise ValueError("a relocation went to a province outside the choice set")
-    return X, chosen.astype(int), codes
-
-
-def location_choice(panel: pd.DataFrame, neighbours: pd.DataFrame, hanoi_access: float,
-                    lease_ratio: float = DEFAULT_LEASE_RATIO) -> LocationChoice:
-    """Conditional logit of where each Hanoi firm is each year (stay or move to a neighbour):
-    lease index x land intensity, PCI land access, KIP support and size in Hanoi, and a Hanoi
-    constant; standard errors clustered by firm (sandwich on the per-firm scores). Estimated
-    with our vectorised Newton MLE, checked against statsmodels' ConditionalLogit
-    (tests/test_land.py).
+def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | None = None,
+                    time_only: bool = False) -> LocationChoice:
+    """Conditional logit (McFadden 1974) of each Hanoi firm-year's place, standard errors
+    clustered by firm. A term that no choice can identify is dropped and said so in
+    ``coefficients.attrs["dropped"]``: recognition when no recognised firm moved (separation),
+    and in ``time_only`` the lease term when no place's lease index changed over the years used.
     """
-    check_lease_ratio(lease_ratio)
-    risk = firm_years(panel, lease_ratio).dropna(subset=["size_z"])
-    X, chosen, codes = choice_design(risk, neighbours, hanoi_access, lease_ratio)
-    terms, dropped = list(CHOICE_TERMS), []
+    risk = firm_years(panel, last_year).dropna(subset=["size_z"]).reset_index(drop=True)
+    X, chosen, terms, places, reference = choice_design(risk, attrs, time_only)
+    keep, dropped = list(range(len(terms))), []
     kip = risk["kip_in_force"].to_numpy() == 1
-    if not (chosen[kip] > 0).any():  # no recognised firm moved: KIP x Hanoi is not identified (separation)
-        X = np.delete(X, CHOICE_TERMS.index("kip_x_hanoi"), axis=2)
-        terms.remove("kip_x_hanoi")
-        dropped.append(f"kip_x_hanoi: none of {int(kip.sum())} firm-years with recognition in force chose to "
-                       "move (separation); its effect is not estimable here")
+    if not (chosen[kip] > 0).any():
+        keep.remove(terms.index("kip_x_hanoi"))
+        dropped.append(f"kip_x_hanoi: none of {int(kip.sum())} firm-years with recognition in force moved "
+                       "(separation); its effect is not estimable here")
+    if time_only:
+        lease = attribute_arrays(attrs, np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1))["lease"]
+        if np.ptp(lease, axis=0).max() == 0:
+            keep.remove(terms.index("lease_x_land"))
+            dropped.append("lease_x_land: no place's lease index changes over the years used, so with place x land "
+                           "terms the lease effect has no variation left")
+    X, terms = X[:, :, keep], tuple(terms[i] for i in keep)
     fit = conditional_logit(X, chosen, clusters=risk["firm_id"].to_numpy())
-    coefs = pd.DataFrame({"term": terms, "coef": fit.params, "se": fit.se})
+    coefs = pd.DataFrame({"term": terms, "coef": fit.params, "se": fit.se,
+                          "ci_low": fit.params - Z95 * fit.se, "ci_high": fit.params + Z95 * fit.se})
     coefs.attrs["dropped"] = dropped
-    return LocationChoice(coefs, X, chosen, risk["firm_id"].to_numpy(), codes)
+    return LocationChoice(coefs, fit.params, fit.vcov, terms, X, chosen, risk, places, reference, time_only)
+
+
+def compare_with_truth(choice: LocationChoice, truth: dict[str, float]) -> pd.DataFrame:
+    """The coefficients beside the simulation's truth, with a flag where they are more than 2 SE apart."""
+    out = choice.coefficients.copy()
+    out["true value (SIMULATED)"] = out["term"].map(truth)
+    gap = (out["coef"] - out["true value (SIMULATED)"]).abs() / out["se"]
+    out["gap (SE)"] = gap
+    out["flag: more than 2 SE from truth"] = gap > 2
+    return out
+
+
+# ---------------------------------------------------------------------------- predictions
+def with_hanoi_lease(choice: LocationChoice, X: np.ndarray, rows: np.ndarray, ratio: float | None) -> np.ndarray:
+    """The design of ``rows`` with Hà Nội's lease index set to ``ratio`` (None: the data's R_t)."""
+    out = X[rows].copy()
+    if ratio is not None:
+        out[:, 0, choice.term("lease_x_land")] = ratio * choice.data["land_rel"].to_numpy()[rows]
+    return out
+
+
+def stay_probability(X: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """P(Hà Nội) per occasion (occasions x draws) for each row of ``params`` (draws x terms)."""
+    # McFadden: P_o,H = exp(v_oH) / sum_j exp(v_oj)
+    o, m, k = X.shape
+    v = (X.reshape(o * m, k) @ np.atleast_2d(params).T).reshape(o, m, -1)  # occasions x places x draws
+    v -= v.max(axis=1, keepdims=True)
+    e = np.exp(v)
+    return e[:, 0, :] / e.sum(axis=1)
+
+
+def lease_elasticity(choice: LocationChoice, X: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Elasticity of expected relocations to Hà Nội's lease index, one per row of ``params``."""
+    # sum_o dP_move,o / d ln L_H / sum_o P_move,o, with dP_move / d ln L_H = -b land L_H P_H (1 - P_H)
+    params = np.atleast_2d(params)
+    stay = stay_probability(X, params)
+    k = choice.term("lease_x_land")
+    lease_land = X[:, 0, k][:, None]  # L_H x land
+    return (-params[:, k][None, :] * lease_land * stay * (1 - stay)).sum(axis=0) / (1 - stay).sum(axis=0)
+
+
+def data_lease_ratio(choice: LocationChoice, rows: np.ndarray) -> float:
+    """Hà Nội's lease index R_t in the data for the occasions ``rows`` (all of one year)."""
+    return float(choice.X[rows[0], 0, choice.term("lease_x_land")] / choice.data["land_rel"].iloc[rows[0]])
+
+
+def _intervals(fn, params: np.ndarray, vcov: np.ndarray, rng: np.random.Generator, n_draws: int
+               ) -> dict[str, float]:
+    """Estimate with its 95% intervals by the delta method (numerical gradient) and by simulation
+    from N(params, vcov).
+    """
+    est = float(fn(params)[0])
+    h = 1e-6
+    grad = np.array([(fn(params + h * e)[0] - fn(params - h * e)[0]) / (2 * h) for e in np.eye(len(params))])
+    se = float(np.sqrt(grad @ vcov @ grad))  # delta method: se = sqrt(g' V g)
+    sims = fn(rng.multivariate_normal(params, vcov, n_draws))
+    return {"estimate": est, "se": se, "delta_low": est - Z95 * se, "delta_high": est + Z95 * se,
+            "sim_low": float(np.quantile(sims, 0.025)), "sim_high": float(np.quantile(sims, 0.975))}
+
+
+def elasticity_table(choice: LocationChoice, year: int, ratios: dict[str, float | None], by: str | None = None,
+                     truth: np.ndarray | None = None, n_draws: int = 1000, seed: int = 5) -> pd.DataFrame:
+    """Elasticity of relocations to Hà Nội's lease index for the firm-years at risk in ``year``,
+    at each named ratio (None: the data's R_t; a number: a scenario such as a consultant's
+    ratio), for all and by ``by`` (e.g. sector), with delta-method and simulated 95% intervals
+    and, for a simulation, the elasticity at the true coefficients.
+    """
+    rows_all = np.flatnonzero(choice.data["year"].to_numpy() == year)
+    if not len(rows_all):
+        raise ParameterError(f"no Hanoi firm-years at risk in {year}")
+    rng = np.random.default_rng(seed)
+    groups = [("all", rows_all)] + ([(g, rows_all[choice.data[by].to_numpy()[rows_all] == g]) for g in
+                                     sorted(choice.data[by].iloc[rows_all].unique())] if by else [])
+    data_ratio = data_lease_ratio(choice, rows_all)
+    out = []
+    for label, ratio in ratios.items():
+        for group, rows in groups:
+            X = with_hanoi_lease(choice, choice.X, rows, ratio)
+            est = _intervals(lambda b, X=X: lease_elasticity(choice, X, b), choice.params, choice.vcov, rng, n_draws)
+            out.append({"ratio": label, "lease_ratio": data_ratio if ratio is None else float(ratio), "group": group,
+                        "firm_years": len(rows), "elasticity": est.pop("estimate"), **est}
+                       | ({"true_elasticity": float(lease_elasticity(choice, X, truth)[0])}
+                          if truth is not None else {}))
+    return pd.DataFrame(out)
+
+
+def truth_vector(choice: LocationChoice, truth: dict[str, float]) -> np.ndarray:
+    """The true coefficients in the order of the fitted terms."""
+    return np.array([truth[t] for t in choice.terms])
+
+
+# ---------------------------------------------------------------------------- counterfactuals
+def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.ndarray, city_exports_usd_m: float,
+                           ratio: float | None = None, n_draws: int = 500, seed: int = 4) -> pd.DataFrame:
+    """A subsidy closing a share s of Hà Nội's lease gap: L_H = 1 + (1 - s)(R - 1), R the data's R_t
+    for ``year`` (or ``ratio``). Expected relocations, those avoided, KIP products' revenue and
+    exports kept in Hà Nội and export-share points kept; median and 5-95% band over draws of the
+    coefficients from N(b, V). Revenue kept in Hà Nội is not kept in the region: every move in
+    the choice set goes to a neighbour.
+    """
+    rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
+    if not len(rows):
+        raise ParameterError(f"no Hanoi firm-years at risk in {year}")
+    data = choice.data.iloc[rows]
+    base_ratio = data_lease_ratio(choice, rows) if ratio is None else ratio
+    draws = np.random.default_rng(seed).multivariate_normal(choice.params, choice.vcov, n_draws)
+    kip = data["kip_in_force"].to_numpy() == 1
+    revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
+    exports = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
+               ).to_numpy() * kip
+    move0 = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, base_ratio), draws)
+    out = []
+    for s in shares_grid:
+        check_subsidy_share(float(s))
+        after = 1 + (1 - s) * (base_ratio - 1)
+        move = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, after), draws)
+        kept = move0 - move
+        for name, values in (("relocations", move.sum(axis=0)), ("relocations_avoided", kept.sum(axis=0)),
+                             ("kip_revenue_kept_vnd_bn", revenue @ kept), ("kip_exports_kept_usd_m", exports @ kept),
+                             ("export_share_points_kept", 100 * (exports @ kept) / city_exports_usd_m)):
+            q = np.percentile(values, [5, 50, 95])
+            out.append({"subsidy_share": float(s), "lease_ratio_before": base_ratio, "lease_ratio_after": after,
+                        "quantity": name, "q05": q[0], "median": q[1], "q95": q[2]})
+    return pd.DataFrame(out)
+
+
+def subsidy_cost(land_m2: float, subsidy_share: float, hanoi_rent: float, comparator_rent: float,
+                 vnd_per_usd: float, lease_term_years: float) -> float:
+    """Yearly cost (VND bn) of paying ``subsidy_share`` of the rent gap (USD per m2 per lease term,
+    spread over ``lease_term_years``) on ``land_m2``.
+    """
+    return float(subsidy_share * (hanoi_rent - comparator_rent) / lease_term_years * land_m2 * vnd_per_usd / 1e9)
+
+
+def cost_per_output_kept(choice: LocationChoice, year: int, subsidy_share: float, scenarios: dict[str, float | None],
+                         comparator_rent: float, lease_terms: tuple[float, ...], vnd_per_usd: float,
+                         city_exports_usd_m: float, n_draws: int = 500) -> pd.DataFrame:
+    """Yearly subsidy cost and cost per VND of KIP revenue kept in Hà Nội as a range, over what
+    drives it: the lease ratio (the data's R_t and scenarios), the lease term the rent is spread
+    over (assumed) and the revenue kept's sampling band. Hà Nội's rent is R x ``comparator_rent``.
+    """
+    rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
+    land = float(choice.data["land_m2"].iloc[rows].fillna(0).sum())
+    out = []
+    for label, ratio in scenarios.items():
+        cf = subsidy_counterfactual(choice, year, np.array([subsidy_share]), city_exports_usd_m, ratio, n_draws)
+        rev = cf[cf["quantity"] == "kip_revenue_kept_vnd_bn"].iloc[0]
+        r = float(rev["lease_ratio_before"])
+        for term in lease_terms:
+            cost = subsidy_cost(land, subsidy_share, r * comparator_rent, comparator_rent, vnd_per_usd, term)
+            out.append({"ratio": label, "lease_ratio": r, "lease_term_years": float(term), "yearly_cost_vnd_bn": cost,
+                        "revenue_kept_median": rev["median"], "revenue_kept_q05": rev["q05"],
+                        "revenue_kept_q95": rev["q95"],
+                        "cost_per_vnd_kept_median": cost / rev["median"] if rev["median"] > 0 else np.inf,
+                        "cost_per_vnd_kept_low": cost / rev["q95"] if rev["q95"] > 0 else np.inf,
+                        "cost_per_vnd_kept_high": cost / rev["q05"] if rev["q05"] > 0 else np.inf})
+    return pd.DataFrame(out)
+
+
+def kip_exit_rate(choice: LocationChoice, year: int, ratio: float | None = None) -> float:
+    """Yearly share of recognised products' revenue that the model predicts will leave Hà Nội:
+    sum of P(move) x product revenue over firms with recognition in force in ``year`` over their
+    product revenue. Feeds the targets forecast's ``exit_rate`` lever.
+    """
+    rows = np.flatnonzero((choice.data["year"].to_numpy() == year) & (choice.data["kip_in_force"].to_numpy() == 1))
+    if not len(rows):
+        raise ParameterError(f"no recognised firms at risk in {year}")
+    move = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, ratio), choice.params)[:, 0]
+    revenue = choice.data["product_revenue_vnd_bn"].iloc[rows].fillna(0).to_numpy()
+    return float(move @ revenue / revenue.sum())

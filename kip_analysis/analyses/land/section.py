@@ -2,7 +2,7 @@
 data (findings); the location choice, elasticities and subsidy counterfactual on the
 SIMULATED panel are method checks.
 
-May import: report, estimators.did_types, analyses.land.fdi, analyses.land.leases,
+May import: report, data.locations, analyses.land.fdi, analyses.land.leases,
 analyses.land.relocation.
 """
 
@@ -15,11 +15,15 @@ import pandas as pd
 from kip_analysis.analyses.land.fdi import FdiLocation, significance
 from kip_analysis.analyses.land.leases import RENT_RULES
 from kip_analysis.analyses.land.relocation import LocationChoice
-from kip_analysis.estimators.did_types import Z95
+from kip_analysis.data.locations import WAGE_RULES
 from kip_analysis.report.format import interval
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "Land leases and relocation"
+#: How the FDI model's terms read in a sentence.
+TERM_NAMES: dict[str, str] = {"dist_hanoi_100km": "distance to Hanoi (per 100 km)",
+                              "dist_hcmc_100km": "distance to Ho Chi Minh City (per 100 km)",
+                              "log_income_pc": "log income per capita", "entry_costs": "PCI entry costs"}
 
 
 def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame, pci_wide: pd.DataFrame,
@@ -41,8 +45,8 @@ def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame
         f"errors) went with PCI land access by a coefficient of {la['coef']:.3f} (95% CI "
         f"{interval(la['ci_low'], la['ci_high'], 3)}, p = {la['p']:.2f}: {significance(la['p'])}) once distance to "
         f"Hanoi and to Ho Chi Minh City and income per capita are held fixed; "
-        + "; ".join(f"{t} {c.loc[t, 'coef']:.2f} ({significance(c.loc[t, 'p'])})"
-                    for t in ("dist_hanoi_100km", "dist_hcmc_100km", "log_income_pc", "entry_costs") if t in c.index)
+        + "; ".join(f"{name} {c.loc[t, 'coef']:.2f} ({significance(c.loc[t, 'p'])})"
+                    for t, name in TERM_NAMES.items() if t in c.index)
         + ". Every coefficient, and the fits without Hanoi, Ho Chi Minh City or Bình Dương, are in the tables.",
     ]
     loo = fdi.leave_one_out[fdi.leave_one_out["term"] == "land_access"]
@@ -73,37 +77,75 @@ def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame
     return out
 
 
-def simulated_reading(choice: LocationChoice, curve: pd.DataFrame, chosen: pd.DataFrame, subsidy_share: float,
-                      label: str, lease_ratio: float, cost: pd.DataFrame) -> list[str]:
-    """Method checks on the firm panel: location choice, the elasticity's dependence on the assumed
-    lease ratio, and the subsidy counterfactual (whose relocation rate is the simulation's own).
+def wage_reading(places: pd.DataFrame, year: int) -> str:
+    """A finding from the minimum-wage decrees: Hà Nội's wage against the other places in ``year``."""
+    rows = places[places["year"] == year]
+    others = rows[rows["province"] != rows["province"].iloc[0]]
+    decrees = rows["decrees"].iloc[0]
+    when = (f"By Decree {decrees} (in force from 2020, the earliest decree in the table; {year} has none of its own)"
+            if rows["wage_status"].iloc[0] == "carried back" else f"By the minimum-wage decrees in force in {year} "
+            f"({decrees})")
+    return (when + ", "
+            "the highest-region minimum wage of each neighbour is "
+            + ", ".join(f"{r.name} {100 * r.wage_index:.0f}%" for r in others.itertuples())
+            + " of Hanoi's (region I).")
+
+
+def _ci(row: pd.Series, low: str = "ci_low", high: str = "ci_high") -> str:
+    return interval(row[low], row[high])
+
+
+def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: bool) -> list[str]:
+    """Method checks on the firm panel: the location choice against its truth, the lease effect
+    identified by time variation, elasticities with intervals across the consultants' range, and
+    the subsidy counterfactual (whose relocation rate is the simulation's own).
     """
-    q = chosen.set_index("quantity")
-    lease = choice.coefficients.set_index("term").loc["lease_x_land"]
-    lo, hi = curve.iloc[0], curve.iloc[-1]
-    return [
-        f"{label} firm panel: in the location choice over Hanoi and its neighbours, lease cost times land "
-        f"intensity has coefficient {lease['coef']:.2f} (95% CI "
-        f"{interval(lease['coef'] - Z95 * lease['se'], lease['coef'] + Z95 * lease['se'])}).",
-        f"{label} firm panel: the elasticity of the relocation probability to the lease ratio depends on the ratio "
-        f"assumed in the regressor: {lo['elasticity']:.2f} (95% CI {interval(lo['delta_low'], lo['delta_high'])}) "
-        f"at R = {lo['lease_ratio']:g} and {hi['elasticity']:.2f} "
-        f"({interval(hi['delta_low'], hi['delta_high'])}) at R = {hi['lease_ratio']:g}, the consultants' range; "
-        "delta-method and simulated intervals agree (table). Without time variation in R the data cannot pick "
-        "between these.",
-        f"{label} firm panel: a subsidy closing {subsidy_share:.0%} of the gap (R = {lease_ratio:g}) avoids "
-        f"{q.loc['relocations_avoided', 'median']:.0f} relocations a year (5–95%: "
-        f"{q.loc['relocations_avoided', 'q05']:.0f}–{q.loc['relocations_avoided', 'q95']:.0f}) given the "
-        "simulation's own relocation rate, an assumption with no source; the number checks the counterfactual "
-        "machinery, not the policy. Output kept in Hanoi is not kept in the region: every relocation goes to a "
-        "neighbour.",
-        f"{label} firm panel: the subsidy's yearly cost runs from {cost['yearly_cost_vnd_bn'].min():,.0f} to "
-        f"{cost['yearly_cost_vnd_bn'].max():,.0f} VND bn, and the cost per VND of KIP revenue kept in Hanoi from "
-        f"{cost['cost_per_vnd_kept_low'].min():.2f} to {cost['cost_per_vnd_kept_high'].max():.2f}, across the lease "
-        f"ratio ({cost['lease_ratio'].min():.2f}-{cost['lease_ratio'].max():.2f}), the neighbours' rent and the lease "
-        "term (30-50 years, assumed) and the hazard's sampling bands; the revenue kept does not depend on the "
-        "assumed ratio while the cost is proportional to R - 1, so the assumption, not the data, sets the ratio.",
-    ]
+    main = r.choice_table[r.choice_table["fit"] == "main"].set_index("term")
+    within = r.choice_table[r.choice_table["fit"] != "main"].set_index("term")
+
+    def coef(tab: pd.DataFrame, term: str) -> str:
+        row = tab.loc[term]
+        true = (f"; truth {row['true value (SIMULATED)']:.2f}" if truth and pd.notna(row.get("true value (SIMULATED)"))
+                else "")
+        return f"{row['coef']:.2f} (95% CI {_ci(row)}{true})"
+
+    out = [f"{label} firm panel: in the yearly location choice over Hanoi and its neighbours, lease index × land "
+           f"intensity has coefficient {coef(main, 'lease_x_land')} and minimum-wage index × labour intensity "
+           f"{coef(main, 'wage_x_labour')}."]
+    if truth:
+        flagged = main[main["flag: more than 2 SE from truth"].astype(bool)]
+        verb = "lies" if len(flagged) == 1 else "lie"
+        out.append(f"{label} firm panel: {len(flagged)} of {len(main)} coefficients {verb} more than 2 standard errors "
+                   "from the simulation's truth" + (f" ({', '.join(flagged.index)}; flagged in the table)"
+                                                    if len(flagged) else "") + ".")
+    out.append(f"{label} firm panel: with place × land-intensity terms, so that only changes in rents over time "
+               "identify it, the lease coefficient is "
+               + (coef(within, "lease_x_land") + "." if "lease_x_land" in within.index else
+                  "not identified: no place's sourced rent changes over the years used."))
+    data, scen = r.curve.iloc[0], r.curve.iloc[1:]
+    lo, hi = scen.loc[scen["lease_ratio"].idxmin()], scen.loc[scen["lease_ratio"].idxmax()]
+    true_e = f"; truth {data['true_elasticity']:.2f}" if "true_elasticity" in r.curve else ""
+    delta, sim = _ci(data, "delta_low", "delta_high"), _ci(data, "sim_low", "sim_high")
+    out.append(f"{label} firm panel: at the data's lease ratio R = {data['lease_ratio']:.2f}, a 1% higher Hanoi rent "
+               f"raises expected relocations by {data['elasticity']:.2f}% (95% CI {delta} by the delta method, "
+               f"{sim} by simulation{true_e}). Evaluated across the "
+               f"consultants' range, the elasticity runs from {lo['elasticity']:.2f} "
+               f"({_ci(lo, 'delta_low', 'delta_high')}) at R = {lo['lease_ratio']:.2f} to {hi['elasticity']:.2f} "
+               f"({_ci(hi, 'delta_low', 'delta_high')}) at R = {hi['lease_ratio']:.2f}; the coefficient itself is "
+               "estimated from the data, not set by an assumed ratio.")
+    q = r.chosen.set_index("quantity")
+    out.append(f"{label} firm panel: a subsidy closing {subsidy_share:.0%} of Hanoi's gap keeps roughly "
+               f"{q.loc['relocations_avoided', 'q05']:.0f}–{q.loc['relocations_avoided', 'q95']:.0f} relocations a "
+               "year in Hanoi (5–95% band) given the simulation's own relocation rate, an assumption with no source; "
+               "the number checks the counterfactual machinery, not the policy. What Hanoi keeps, the region would "
+               "have kept anyway: every move in the choice set goes to a neighbour.")
+    c = r.cost
+    out.append(f"{label} firm panel: the subsidy's yearly cost runs from {c['yearly_cost_vnd_bn'].min():,.0f} to "
+               f"{c['yearly_cost_vnd_bn'].max():,.0f} VND bn and the cost per VND of KIP revenue kept in Hanoi from "
+               f"{c['cost_per_vnd_kept_low'].min():.2f} to {c['cost_per_vnd_kept_high'].max():.2f}, across the lease "
+               f"ratio ({c['lease_ratio'].min():.2f}–{c['lease_ratio'].max():.2f}), the lease term (30–50 years, "
+               "assumed) and the revenue kept's sampling band.")
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,9 +158,12 @@ class LandResults:
     fdi: FdiLocation
     pci_wide: pd.DataFrame
     pci_land: pd.DataFrame
-    choice_table: pd.DataFrame
+    places: pd.DataFrame  # the choice set's attributes by year (data.locations.choice_attributes)
+    choice_table: pd.DataFrame  # both fits' coefficients (with truth and flags when simulated)
     choice: LocationChoice
-    curve: pd.DataFrame  # elasticity by assumed lease ratio with intervals
+    within: LocationChoice  # identified by time variation only
+    curve: pd.DataFrame  # elasticity at the data's R_t and across the consultants' range
+    by_sector: pd.DataFrame
     chosen: pd.DataFrame
     cost: pd.DataFrame  # cost and cost per VND kept over the assumptions that drive them
     figures: dict
@@ -126,37 +171,52 @@ class LandResults:
 
 def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw_sha256: dict) -> Section:
     """The land Section: real-data findings with intervals, SIMULATED method checks apart."""
-    lease_ratio, subsidy_share = params["lease_ratio"], params["subsidy_share"]
-    firm_sentences = simulated_reading(r.choice, r.curve, r.chosen, subsidy_share, label, lease_ratio, r.cost)
+    subsidy_share, year = params["subsidy_share"], params["memo_year"]
+    truth = "true value (SIMULATED)" in r.choice_table
+    firm_sentences = simulated_reading(r, subsidy_share, label, truth)
     panel_source = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
     rent_facts = ", ".join(sorted({f.strip() for ids in r.ratios["facts"] for f in str(ids).split("/")}))
+    places_source = ("web_figures.csv rent rows (rules in the rent table), minimum_wage_region_by_province.csv, "
+                     "province_centroids_geoboundaries.csv, pci_subindices.csv")
     cannot = (CannotSay(
-        "How much do lease differentials, rather than the assumed lease ratio, drive relocation?",
-        "the sourced rents give Hanoi / comparator ratios for 2019-2022 only, from different consultants, and no "
-        "firm's location over time is public; a lease effect is then identified only through an assumed ratio.",
-        "industrial-park rents by province and year from one consultant series (2015-2025), and firms' provinces "
-        "by year from the enterprise census."),)
+        "How much do lease differentials drive the relocation of real firms out of Hanoi?",
+        "no firm's province over time is public, and the sourced rents give Hanoi's ratio to the northern average for "
+        "2019-2022 only (carried forward after), averaged over different consultants.",
+        "industrial-park rents by province and year from one consultant series, and each firm's province by year "
+        "from the enterprise census (or a register of industrial-zone tenants leaving Hanoi), loaded through the "
+        "firm-panel schema."),)
     if simulated:
         cannot += (CannotSay(
-            "How strongly do lease differentials drive real KIP firms out of Hanoi, and what would a subsidy keep?",
-            "firm locations over time are confidential; the relocation models ran on a SIMULATED panel.",
-            "an enterprise-census extract with each firm's province by year (or a register of industrial-zone "
-            "tenants leaving Hanoi), loaded through the firm-panel schema."),)
+            "What would a lease subsidy keep in Hanoi?",
+            "the relocation models ran on a SIMULATED panel whose relocation rate is assumed, not sourced.",
+            "the same census extract; the counterfactual code runs on it unchanged."),)
     fdi_source = ("GSO FDI projects licensed in 2016 by province; PCI 2016 sub-indices (VCCI/USAID); geoBoundaries "
                   "centroids; GSO VHLSS income per capita 2016")
     la = r.fdi.coefficients.set_index("term").loc["land_access"]
+    findings = tuple(real_data_reading(r.ratios, r.fdi, r.ratio_path, r.pci_wide, r.pci_land))
+    if year in set(r.places["year"]):
+        findings += (wage_reading(r.places, year),)
+    data_curve = r.curve.iloc[0]
+    places_title = "Places firms choose among, by year" + (" (SIMULATED design: every rent vintage)" if simulated
+                                                           else "")
     return Section(
         key="04_land_relocation", title=TITLE,
-        findings=tuple(real_data_reading(r.ratios, r.fdi, r.ratio_path, r.pci_wide, r.pci_land))
-        + (() if simulated else tuple(firm_sentences)),
+        findings=findings + (() if simulated else tuple(firm_sentences)),
         method_checks=tuple(firm_sentences) if simulated else (),
         cannot_say=cannot,
-        caveats=(f"The SIMULATED relocation models use one lease ratio, {lease_ratio:g} (source 001's 1.5-2x "
-                 "midpoint by default); the elasticity table shows the answer across the consultants' range.",
-                 "The SIMULATED panel's choice set (neighbours' rents) uses every sourced rent, whatever the memo's "
-                 "vintage: it is part of the simulation's design, not a finding.",
+        caveats=("The lease ratio enters the location choice as data, year by year (Hanoi's rent over the northern "
+                 "average); the consultants' range and the lease_ratio parameter only set where the elasticity is "
+                 "evaluated.",
+                 "Rents before 2019 are carried back and minimum wages before 2020 carried back from Decree 90/2019: "
+                 "those years add no time variation.",
+                 "The SIMULATED panel's places use every sourced rent, whatever the memo's vintage: part of the "
+                 "simulation's design, not a finding.",
+                 "Hải Phòng is left out of the choice set: the minimum-wage table covers Hanoi and its bordering "
+                 "provinces only.",
                  "Output-share points kept by a subsidy are not shown: the output share's denominator cannot be "
-                 "assessed from published data (targets section)."),
+                 "assessed from published data (targets section).",
+                 "Value added kept is not shown: the firm panel has revenue, not value added; a census extract with "
+                 "value added would give it through the same code."),
         tables=(
             Table("Hanoi / neighbour lease ratios by consultant", "ratio of rents (USD per m² per lease term)",
                   f"web_figures.csv rows {rent_facts}", r.ratios.round(2)),
@@ -175,25 +235,31 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                   r.pci_wide),
             Table("PCI land access after 2016, Hanoi and neighbours (partial tables)", "sub-index score (1-10)",
                   "pci_subindices_2017_2024_partial.csv: pcivietnam.vn pages, each row's address", r.pci_land),
-            Table(f"Elasticity of relocation to the lease ratio, by assumed ratio ({label})",
-                  "d ln P / d ln R, mean over Hanoi firm-years at risk; 95% intervals by delta method and simulation",
-                  panel_source, r.curve.round(4), simulated),
-            Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds", panel_source,
-                  r.choice_table.round(4), simulated),
+            Table(places_title, "lease index = rent / northern average; wage index = minimum wage / Hanoi's; "
+                  "distance in 100 km; status of each filled cell",
+                  f"{places_source}; wage rules: {WAGE_RULES}",
+                  r.places[r.places["year"] <= year].round(3), simulated),
+            Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds; 95% CI; clustered by firm",
+                  panel_source + "; places as above", r.choice_table.round(4), simulated),
+            Table(f"Elasticity of relocations to Hanoi's lease index, at the data's ratio and across the "
+                  f"consultants' range ({label})", "d ln E[relocations] / d ln L_H for Hanoi firm-years at risk in "
+                  f"{year}; 95% intervals by delta method and simulation", panel_source, r.curve.round(4), simulated),
+            Table(f"Elasticity by sector at the data's ratio ({label})", "as above", panel_source,
+                  r.by_sector.round(4), simulated),
             Table(f"Subsidy of {subsidy_share:g} of the gap ({label})", "relocations a year; VND bn; USD m; share "
-                  "points", panel_source, r.chosen[r.chosen["quantity"] != "output_share_points_kept"].round(3),
-                  simulated),
+                  "points; 5-95% band", panel_source, r.chosen.round(3), simulated),
             Table(f"Subsidy cost and cost per VND of revenue kept in Hanoi, by assumption ({label})",
                   "VND bn a year; VND of subsidy per VND of KIP revenue kept (5-95% band)",
-                  panel_source + "; rents: northern-average facts; lease term assumed", r.cost.round(4), simulated),
+                  panel_source + "; rents: the places table; lease term assumed", r.cost.round(4), simulated),
         ),
         exhibits=(
             Exhibit.from_figure("lease_ratios", r.figures["lease_ratios"], f"web_figures.csv rows {rent_facts}"),
             Exhibit.from_figure("subsidy_curve", r.figures["subsidy_curve"], panel_source, simulated),
         ),
         headlines=(
-            Headline("lease_ratio", "Lease ratio used in the SIMULATED relocation models (Hanoi / neighbours)",
-                     f"{lease_ratio:g}", float(lease_ratio)),
+            Headline("lease_elasticity", f"Elasticity of relocations to Hanoi's lease index ({label})",
+                     f"{data_curve['elasticity']:.2f} (95% CI {_ci(data_curve, 'delta_low', 'delta_high')}) at "
+                     f"R = {data_curve['lease_ratio']:.2f}", float(data_curve["elasticity"]), simulated),
             Headline("fdi_land_access", "FDI location and PCI land access (2016, HC3)",
                      f"{la['coef']:.3f} (95% CI {interval(la['ci_low'], la['ci_high'], 3)})", float(la["coef"])),
         ),

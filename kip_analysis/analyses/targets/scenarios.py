@@ -65,7 +65,7 @@ SCENARIOS: dict[str, tuple[str, Levers]] = {
     "fast_growth": ("recognised products grow 15% a year", replace(BASE, product_growth=0.15)),
     "renewals": ("half of expiring recognitions renewed for three more years", replace(BASE, renewal_rate=0.5)),
     "relocation_pressure": ("5% of recognised revenue a year leaves the city", replace(BASE, exit_rate=0.05)),
-    "estimated_relocation": ("recognised revenue leaves the city at the yearly rate the relocation hazard "
+    "estimated_relocation": ("recognised revenue leaves the city at the yearly rate the location choice model "
                              "(04_land_relocation) predicts; the rate is estimated on the SIMULATED firm panel",
                              BASE),
 }
