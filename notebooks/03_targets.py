@@ -151,7 +151,8 @@ probabilities = fc.probabilities[(fc.probabilities["metric"] == "kip_export_shar
                                  & (fc.probabilities["target_year"] > p.as_of_year)]
 exhibits = {}
 if len(probabilities):
-    fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario)
+    fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario,
+                                   uses_simulated)
     display(fig_export, HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
     exhibits["export_share_fan"] = fig_export
 probabilities

@@ -130,9 +130,9 @@ display(pci_wide, pci_land)
 # - *Across places*: the constants absorb everything fixed about a place (distance, PCI land
 #   access, networks), so the lease and wage effects are not identified from fixed differences
 #   between places alone.
-# - *Over time*: Hanoi's sourced rent moves (R_t 1.63 in 2019, 2.63 in 2020, 1.73 in 2021, 1.28
-#   in 2022, then carried forward), Bắc Giang's doubles in 2020, the northern average rises, and
-#   Hải Dương and Bắc Giang move up a wage region in July 2024. The second fit adds place ×
+# - *Over time*: Hanoi's sourced rent moves between 2019 and 2022 (the ratio path above; carried
+#   forward after), Bắc Giang's doubles in 2020, the northern average rises, and Hải Dương and
+#   Bắc Giang move up a wage region in July 2024 (the places table below). The second fit adds place ×
 #   land-intensity terms, which remove every fixed cross-place lease gap: its lease coefficient
 #   comes only from these changes over time.
 # - *Across firms*: land intensity, labour intensity and size make the same price gap matter

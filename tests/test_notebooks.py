@@ -104,6 +104,16 @@ def test_targets_notebook_runs_ex_post_for_2018(tmp_path):
     assert r.vintage == "latest" and not {"d005", "d006", "d008"} & set(r.tables[0].frame["target"])
 
 
+def test_targets_notebook_with_the_estimated_exit_rate_labels_its_fan_simulated(tmp_path):
+    # the exit rate comes from the location choice on the SIMULATED panel: the fan's caption must say so
+    out = tmp_path / "03.json"
+    _execute(tmp_path, "03_targets", {"as_of_year": 2019, "scenario": "estimated_relocation", "n_draws": 300,
+                                      "results_path": str(out)})
+    r = read(out)
+    assert r.simulated and r.exhibits and all(e.simulated and "SIMULATED" in e.caption for e in r.exhibits)
+    assert r.method_checks and all(m.startswith("SIMULATED exit rate") for m in r.method_checks)
+
+
 def test_targets_notebook_refuses_target_year_before_as_of(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="before as_of_year"):
         _execute(tmp_path, "03_targets", {"as_of_year": 2024, "target_year": 2022})

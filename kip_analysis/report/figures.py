@@ -74,7 +74,7 @@ def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: 
 
 
 def share_fan(fan: pd.DataFrame, computed: pd.DataFrame, targets: pd.DataFrame, which: str,
-              as_of_year: int, scenario: str) -> Figure:
+              as_of_year: int, scenario: str, simulated: bool = False) -> Figure:
     """Fan chart of a KIP share (median, 80% and 95% bands) with the share computed from the
     sourced rows and the target bands drawn.
 
@@ -90,6 +90,8 @@ def share_fan(fan: pd.DataFrame, computed: pd.DataFrame, targets: pd.DataFrame, 
         ``output`` or ``export``.
     as_of_year, scenario
         Forecast date and scenario name, for the title and caption.
+    simulated
+        The scenario's exit rate is estimated on the SIMULATED firm panel (the caption says so).
     """
     metric = f"kip_{which}_share"
     fig, ax = plt.subplots(figsize=(7.5, 3.8), constrained_layout=True)
@@ -122,6 +124,8 @@ def share_fan(fan: pd.DataFrame, computed: pd.DataFrame, targets: pd.DataFrame, 
            else "city exports, web_figures.csv")
         + f"); bands = Monte Carlo forecast as of {as_of_year}, scenario {scenario}; grey = targets (sources in "
         "the targets table)."
+        + (" The bands use an exit rate estimated on the SIMULATED firm panel (04_land_relocation)." if simulated
+           else "")
     )
     return fig
 
@@ -137,14 +141,15 @@ def lease_ratios(ratios: pd.DataFrame, chosen: float) -> Figure:
     ax.set_yticks(range(len(ratios)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(chosen, color=PALETTE["firms"], lw=1.5, ls="--")
-    ax.annotate(f"ratio used: {chosen:g}", (chosen, len(ratios) - 0.5), xytext=(3, 0), textcoords="offset points",
-                fontsize=8, color=PALETTE["firms"])
+    ax.annotate(f"scenario ratio (parameter): {chosen:g}", (chosen, len(ratios) - 0.5), xytext=(3, 0),
+                textcoords="offset points", fontsize=8, color=PALETTE["firms"])
     ax.axvline(1, color="black", lw=0.6)
     ax.set_xlabel("Hanoi rent / comparator rent (midpoints of ranges)")
     ax.spines[["top", "right"]].set_visible(False)
     fig._kip_caption = ("Industrial-park rents (USD per m² per lease term) from CBRE, Savills, Cushman & Wakefield "
                         "and an unnamed 2022 series via the press (web_figures.csv rows named on each bar), and "
-                        "source 001's 1.5–2x claim (grey). The dashed line is the lease_ratio parameter.")
+                        "source 001's 1.5–2x claim (grey). The dashed line is the lease_ratio parameter, a scenario "
+                        "on the elasticity curve; the models use the sourced ratio by year.")
     return fig
 
 

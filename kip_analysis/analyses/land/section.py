@@ -24,6 +24,11 @@ TITLE = "Land leases and relocation"
 TERM_NAMES: dict[str, str] = {"dist_hanoi_100km": "distance to Hanoi (per 100 km)",
                               "dist_hcmc_100km": "distance to Ho Chi Minh City (per 100 km)",
                               "log_income_pc": "log income per capita", "entry_costs": "PCI entry costs"}
+#: How the location choice's terms read in a sentence (place constants: "constant of <place>").
+CHOICE_NAMES: dict[str, str] = {"lease_x_land": "lease index × land intensity",
+                                "wage_x_labour": "minimum-wage index × labour intensity",
+                                "dist_x_size": "distance × size", "kip_x_hanoi": "recognition in Hanoi",
+                                "size_x_hanoi": "size in Hanoi", "asc_hanoi": "Hanoi's constant"}
 
 
 def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame, pci_wide: pd.DataFrame,
@@ -115,9 +120,9 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
     if truth:
         flagged = main[main["flag: more than 2 SE from truth"].astype(bool)]
         verb = "lies" if len(flagged) == 1 else "lie"
+        names = ", ".join(CHOICE_NAMES.get(t, f"the constant of place {t[4:]}") for t in flagged.index)
         out.append(f"{label} firm panel: {len(flagged)} of {len(main)} coefficients {verb} more than 2 standard errors "
-                   "from the simulation's truth" + (f" ({', '.join(flagged.index)}; flagged in the table)"
-                                                    if len(flagged) else "") + ".")
+                   "from the simulation's truth" + (f" ({names}; flagged in the table)" if len(flagged) else "") + ".")
     out.append(f"{label} firm panel: with place × land-intensity terms, so that only changes in rents over time "
                "identify it, the lease coefficient is "
                + (coef(within, "lease_x_land") + "." if "lease_x_land" in within.index else
