@@ -74,7 +74,8 @@ def test_location_choice_recovers_true_parameters_within_two_se():
         choice = land.location_choice(sim.panel, sim.places)
         truth = _truth(sim, choice)
         fits.append(choice.coefficients.set_index("term"))
-        assert "kip_x_hanoi" in fits[-1].index or choice.coefficients.attrs["dropped"][0].startswith("kip_x_hanoi")
+        dropped = choice.coefficients.attrs["dropped"]
+        assert "kip_x_hanoi" in fits[-1].index or any(d.startswith("kip_x_hanoi") for d in dropped)
     for term, value in truth.items():
         if term == "kip_x_hanoi":  # rests on a handful of moves by recognised firms; dropped when none moved
             continue
@@ -171,6 +172,16 @@ def test_counterfactual_monotone_in_subsidy_and_cost_in_its_drivers(choice):
     assert (cost["cost_per_vnd_kept_low"] <= cost["cost_per_vnd_kept_median"]).all()
     assert (cost["cost_per_vnd_kept_median"] <= cost["cost_per_vnd_kept_high"]).all()
     assert land.subsidy_cost(1e6, 0.5, 109.0, 109.0, 23_000.0, 50.0) == 0.0
+
+
+def test_firm_years_without_employment_are_counted_not_dropped_silently(firms):
+    panel = firms.data.copy()
+    firm = panel.loc[panel["province"] == "01", "firm_id"].iloc[0]
+    panel.loc[panel["firm_id"] == firm, "employment"] = np.nan  # no labour intensity for this firm
+    fit = land.location_choice(panel, firms.truth.places)
+    n = int(((panel["firm_id"] == firm) & (panel["year"] >= 2012)).sum())
+    assert fit.coefficients.attrs["dropped"][0].startswith(f"{n} of ")
+    assert np.isfinite(fit.params).all()
 
 
 def test_a_move_outside_the_choice_set_is_refused(firms):

@@ -110,13 +110,18 @@ def choice_design(risk: pd.DataFrame, attrs: pd.DataFrame, time_only: bool = Fal
 def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | None = None,
                     time_only: bool = False) -> LocationChoice:
     """Conditional logit (McFadden 1974) of each Hanoi firm-year's place, standard errors
-    clustered by firm. A term that no choice can identify is dropped and said so in
-    ``coefficients.attrs["dropped"]``: recognition when no recognised firm moved (separation),
+    clustered by firm. Firm-years without last year's revenue (entrants) or without land or
+    employment are left out and counted in ``coefficients.attrs["dropped"]``; so is a term that
+    no choice can identify: recognition when no recognised firm moved (separation),
     and in ``time_only`` the lease term when no place's lease index changed over the years used.
     """
-    risk = firm_years(panel, last_year).dropna(subset=["size_z"]).reset_index(drop=True)
+    risk = firm_years(panel, last_year)
+    usable = risk[["size_z", "land_rel", "labour_rel"]].replace([np.inf, -np.inf], np.nan).notna().all(axis=1)
+    dropped = [f"{int((~usable).sum())} of {len(risk)} firm-years left out: no revenue last year, or no land or "
+               "employment in the firm's first year"] if (~usable).any() else []
+    risk = risk[usable].reset_index(drop=True)
     X, chosen, terms, places, reference = choice_design(risk, attrs, time_only)
-    keep, dropped = list(range(len(terms))), []
+    keep = list(range(len(terms)))
     kip = risk["kip_in_force"].to_numpy() == 1
     if not (chosen[kip] > 0).any():
         keep.remove(terms.index("kip_x_hanoi"))
