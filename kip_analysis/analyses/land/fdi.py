@@ -10,7 +10,8 @@ errors (six regions), so the small-sample heteroskedasticity-robust HC3 is the h
 HC0 (the earlier choice) understates uncertainty with 63 observations. Leave-one-out fits drop
 Hà Nội, Ho Chi Minh City and Bình Dương in turn (together about half of all projects).
 
-May import: data.geography, data.locations, estimators.sandwich, estimators.did_types.
+May import: data.geography, data.locations, estimators.delta, estimators.sandwich,
+estimators.did_types.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from scipy.stats import norm
 
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
 from kip_analysis.data.locations import haversine_km
+from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
 from kip_analysis.estimators.sandwich import poisson_hc
 
@@ -119,9 +121,7 @@ def _counterfactual(data: pd.DataFrame, fit: PoissonFit, covariates: tuple[str, 
 
     beta = fit.params.to_numpy()
     s0, s1 = shares(beta)
-    step = 1e-6 * np.eye(len(beta))
-    grad = np.array([(logit_after(beta + step[j]) - logit_after(beta - step[j])) / 2e-6 for j in range(len(beta))])
-    se = float(np.sqrt(grad @ fit.cov @ grad))  # delta method on the logit of the share, kept inside (0, 1)
+    se = delta_se(logit_after, beta, fit.cov)  # delta method on the logit of the share, kept inside (0, 1)
     low, high = (1 / (1 + np.exp(-(logit_after(beta) + z * se))) for z in (-Z95, Z95))
     draws = np.random.default_rng(seed).multivariate_normal(beta, fit.cov, 4000)  # simulation, for comparison
     sims = np.array([shares(b)[1] for b in draws])

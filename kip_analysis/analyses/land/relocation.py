@@ -2,7 +2,7 @@
 year's lease and wage indices, elasticities with intervals, and lease-subsidy counterfactuals.
 
 May import: errors, data.geography, data.locations, estimators.conditional_logit,
-estimators.did_types, analyses.land.params.
+estimators.delta, estimators.did_types, analyses.land.params.
 
 Firm level (the SIMULATED panel, or a census extract through the same schema). Each firm-year in
 Hà Nội at the start of the year is a choice occasion over the places of
@@ -22,6 +22,7 @@ from kip_analysis.data.geography import HANOI
 from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.conditional_logit import conditional_logit
+from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
 
 #: Slopes of the location choice (place constants come first, named asc_<place>).
@@ -191,9 +192,7 @@ def _intervals(fn, params: np.ndarray, vcov: np.ndarray, rng: np.random.Generato
     from N(params, vcov).
     """
     est = float(fn(params)[0])
-    h = 1e-6
-    grad = np.array([(fn(params + h * e)[0] - fn(params - h * e)[0]) / (2 * h) for e in np.eye(len(params))])
-    se = float(np.sqrt(grad @ vcov @ grad))  # delta method: se = sqrt(g' V g)
+    se = delta_se(lambda b: float(fn(b)[0]), params, vcov)
     sims = fn(rng.multivariate_normal(params, vcov, n_draws))
     return {"estimate": est, "se": se, "delta_low": est - Z95 * se, "delta_high": est + Z95 * se,
             "sim_low": float(np.quantile(sims, 0.025)), "sim_high": float(np.quantile(sims, 0.975))}
