@@ -29,14 +29,34 @@ class ConditionalLogitFit:
         return np.sqrt(np.diag(self.vcov))
 
 
+def probabilities(X: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Choice probabilities P_oj = exp(x_oj b) / sum_k exp(x_ok b) (McFadden 1974): occasions x
+    alternatives for one coefficient vector, occasions x alternatives x draws for a (draws x
+    terms) array of them.
+
+    Examples
+    --------
+    >>> X = np.array([[[0.0], [1.0]]])
+    >>> probabilities(X, np.array([np.log(3.0)])).round(2).tolist()
+    [[0.25, 0.75]]
+    >>> probabilities(X, np.array([[0.0], [np.log(3.0)]]))[0, 1].round(2).tolist()
+    [0.5, 0.75]
+    """
+    if params.ndim == 1:
+        v = X @ params
+    else:
+        o, m, k = X.shape
+        v = (X.reshape(o * m, k) @ params.T).reshape(o, m, -1)
+    v = v - v.max(axis=1, keepdims=True)
+    prob = np.exp(v)
+    return prob / prob.sum(axis=1, keepdims=True)
+
+
 def pieces(beta: np.ndarray, X: np.ndarray, chosen: np.ndarray
            ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Log-likelihood, per-occasion scores, Hessian and choice probabilities at ``beta``."""
-    # McFadden (1974): P_oj = exp(x_oj b) / sum_k exp(x_ok b); score_o = x_o,chosen - sum_j P_oj x_oj
-    v = X @ beta
-    v -= v.max(axis=1, keepdims=True)
-    prob = np.exp(v)
-    prob /= prob.sum(axis=1, keepdims=True)
+    # McFadden (1974): score_o = x_o,chosen - sum_j P_oj x_oj
+    prob = probabilities(X, beta)
     xbar = np.einsum("oj,ojk->ok", prob, X)
     idx = np.arange(len(chosen))
     loglik = float(np.log(prob[idx, chosen]).sum())

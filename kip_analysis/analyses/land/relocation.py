@@ -21,7 +21,7 @@ from kip_analysis.analyses.land.params import check_subsidy_share
 from kip_analysis.data.geography import HANOI
 from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
 from kip_analysis.errors import ParameterError
-from kip_analysis.estimators.conditional_logit import conditional_logit
+from kip_analysis.estimators.conditional_logit import conditional_logit, probabilities
 from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
 
@@ -163,12 +163,7 @@ def with_hanoi_lease(choice: LocationChoice, X: np.ndarray, rows: np.ndarray, ra
 
 def stay_probability(X: np.ndarray, params: np.ndarray) -> np.ndarray:
     """P(Hà Nội) per occasion (occasions x draws) for each row of ``params`` (draws x terms)."""
-    # McFadden: P_o,H = exp(v_oH) / sum_j exp(v_oj)
-    o, m, k = X.shape
-    v = (X.reshape(o * m, k) @ np.atleast_2d(params).T).reshape(o, m, -1)  # occasions x places x draws
-    v -= v.max(axis=1, keepdims=True)
-    e = np.exp(v)
-    return e[:, 0, :] / e.sum(axis=1)
+    return probabilities(X, np.atleast_2d(params))[:, 0, :]
 
 
 def lease_elasticity(choice: LocationChoice, X: np.ndarray, params: np.ndarray) -> np.ndarray:
