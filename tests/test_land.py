@@ -133,7 +133,7 @@ def test_lease_elasticity_equals_the_numerical_derivative(choice):
     r = land.data_lease_ratio(choice, rows)
 
     def moves(ratio: float) -> float:
-        return float((1 - land.stay_probability(land.with_hanoi_lease(choice, choice.X, rows, ratio),
+        return float((1 - land.stay_probability(land.with_hanoi_lease(choice, rows, ratio),
                                                 choice.params)).sum())
 
     h = 1e-5  # d ln E[moves] / d ln R by central differences

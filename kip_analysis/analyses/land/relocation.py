@@ -71,22 +71,22 @@ class LocationChoice:
         return self.terms.index(name)
 
 
-def choice_design(risk: pd.DataFrame, attrs: pd.DataFrame, time_only: bool = False
+def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool = False
                   ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...], str]:
-    """Design (occasions x places x terms), the chosen place, the terms, places and reference place.
+    """Design (occasions x places x terms), the chosen place, the terms, places and reference place,
+    from the places' attributes by year ``a`` (:func:`kip_analysis.data.locations.attribute_arrays`
+    from the first choice year on).
 
     Constants for Hà Nội and every neighbour but the first (the reference), then :data:`SLOPES`;
     with ``time_only`` also place x land intensity, so the lease coefficient is identified only
     by changes in each place's lease index over time.
     """
-    years = np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1)
-    a = attribute_arrays(attrs, years)
     places = tuple(a["places"])
     reference = places[1]
     others = [p for p in places if p != reference]
     terms = tuple(f"asc_{'hanoi' if p == HANOI else p}" for p in others) + SLOPES + (
         tuple(f"land_x_{'hanoi' if p == HANOI else p}" for p in others) if time_only else ())
-    t = risk["year"].to_numpy() - years[0]
+    t = risk["year"].to_numpy() - CHOICE_YEARS[0]
     land, labour, size = (risk[c].to_numpy() for c in ("land_rel", "labour_rel", "size_z"))
     X = np.zeros((len(risk), len(places), len(terms)))
     for j, place in enumerate(places):
@@ -121,7 +121,8 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
     dropped = [f"{int((~usable).sum())} of {len(risk)} firm-years left out: no revenue last year, or no land or "
                "employment in the firm's first year"] if (~usable).any() else []
     risk = risk[usable].reset_index(drop=True)
-    X, chosen, terms, places, reference = choice_design(risk, attrs, time_only)
+    a = attribute_arrays(attrs, np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1))
+    X, chosen, terms, places, reference = choice_design(risk, a, time_only)
     keep = list(range(len(terms)))
     kip = risk["kip_in_force"].to_numpy() == 1
     if not (chosen[kip] > 0).any():
@@ -129,8 +130,7 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
         dropped.append(f"kip_x_hanoi: none of {int(kip.sum())} firm-years with recognition in force moved "
                        "(separation); its effect is not estimable here")
     if time_only:
-        lease = attribute_arrays(attrs, np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1))["lease"]
-        if np.ptp(lease, axis=0).max() == 0:
+        if np.ptp(a["lease"], axis=0).max() == 0:
             keep.remove(terms.index("lease_x_land"))
             dropped.append("lease_x_land: no place's lease index changes over the years used, so with place x land "
                            "terms the lease effect has no variation left")
@@ -153,9 +153,9 @@ def compare_with_truth(choice: LocationChoice, truth: dict[str, float]) -> pd.Da
 
 
 # ---------------------------------------------------------------------------- predictions
-def with_hanoi_lease(choice: LocationChoice, X: np.ndarray, rows: np.ndarray, ratio: float | None) -> np.ndarray:
+def with_hanoi_lease(choice: LocationChoice, rows: np.ndarray, ratio: float | None) -> np.ndarray:
     """The design of ``rows`` with Hà Nội's lease index set to ``ratio`` (None: the data's R_t)."""
-    out = X[rows].copy()
+    out = choice.X[rows].copy()
     if ratio is not None:
         out[:, 0, choice.term("lease_x_land")] = ratio * choice.data["land_rel"].to_numpy()[rows]
     return out
@@ -210,7 +210,7 @@ def elasticity_table(choice: LocationChoice, year: int, ratios: dict[str, float 
     out = []
     for label, ratio in ratios.items():
         for group, rows in groups:
-            X = with_hanoi_lease(choice, choice.X, rows, ratio)
+            X = with_hanoi_lease(choice, rows, ratio)
             est = _intervals(lambda b, X=X: lease_elasticity(choice, X, b), choice.params, choice.vcov, rng, n_draws)
             out.append({"ratio": label, "lease_ratio": data_ratio if ratio is None else float(ratio), "group": group,
                         "firm_years": len(rows), "elasticity": est.pop("estimate"), **est}
@@ -243,12 +243,12 @@ def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.nd
     revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
     exports = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
                ).to_numpy() * kip
-    move0 = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, base_ratio), draws)
+    move0 = 1 - stay_probability(with_hanoi_lease(choice, rows, base_ratio), draws)
     out = []
     for s in shares_grid:
         check_subsidy_share(float(s))
         after = 1 + (1 - s) * (base_ratio - 1)
-        move = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, after), draws)
+        move = 1 - stay_probability(with_hanoi_lease(choice, rows, after), draws)
         kept = move0 - move
         for name, values in (("relocations", move.sum(axis=0)), ("relocations_avoided", kept.sum(axis=0)),
                              ("kip_revenue_kept_vnd_bn", revenue @ kept), ("kip_exports_kept_usd_m", exports @ kept),
@@ -300,6 +300,6 @@ def kip_exit_rate(choice: LocationChoice, year: int, ratio: float | None = None)
     rows = np.flatnonzero((choice.data["year"].to_numpy() == year) & (choice.data["kip_in_force"].to_numpy() == 1))
     if not len(rows):
         raise ParameterError(f"no recognised firms at risk in {year}")
-    move = 1 - stay_probability(with_hanoi_lease(choice, choice.X, rows, ratio), choice.params)[:, 0]
+    move = 1 - stay_probability(with_hanoi_lease(choice, rows, ratio), choice.params)[:, 0]
     revenue = choice.data["product_revenue_vnd_bn"].iloc[rows].fillna(0).to_numpy()
     return float(move @ revenue / revenue.sum())
