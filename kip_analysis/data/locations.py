@@ -74,11 +74,11 @@ def rent_panel(rents: pd.DataFrame, years: tuple[int, ...] = RENT_YEARS) -> pd.D
     return out
 
 
-def ratio_path(panel: pd.DataFrame, comparator: str = "Northern Vietnam average") -> pd.DataFrame:
+def ratio_path(panel: pd.DataFrame, comparator: str = COMPARATOR_AREA) -> pd.DataFrame:
     """Hanoi / comparator rent ratio by year, R_t, from the rent panel; ``status`` is 'sourced'
     only when both rents are sourced that year, else it names what was filled.
     """
-    h = panel[panel["area"] == "Hanoi"].set_index("year")
+    h = panel[panel["area"] == FACT_NAMES[HANOI]].set_index("year")
     c = panel[panel["area"] == comparator].set_index("year")
     if h.empty or c.empty:  # e.g. a real-time vintage before either is published
         return pd.DataFrame(columns=["year", "hanoi_rent", "comparator_rent", "ratio", "status"])
@@ -109,15 +109,13 @@ def wage_panel(regions: pd.DataFrame, codes: tuple[str, ...], years: tuple[int, 
     for code in codes:
         own = spans[spans["gso_code"] == code]
         for y in years:
-            lo, hi = pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
-            days = ((own["end"].clip(upper=hi) - own["start"].clip(lower=lo)).dt.days + 1).clip(lower=0)
-            status = "sourced" if days.sum() >= 365 else "carried back"
-            if y < first:
-                days = ((own["end"].clip(upper=pd.Timestamp(first, 12, 31))
-                         - own["start"].clip(lower=pd.Timestamp(first, 1, 1))).dt.days + 1).clip(lower=0)
-            elif days.sum() < 365:
+            status = "sourced" if y >= first else "carried back"
+            read = max(y, first)  # a year before the first decree reads the first decree's year
+            days = ((own["end"].clip(upper=pd.Timestamp(read, 12, 31))
+                     - own["start"].clip(lower=pd.Timestamp(read, 1, 1))).dt.days + 1).clip(lower=0)
+            if days.sum() < 365:
                 raise ParameterError(f"minimum_wage_region_by_province.csv: province {code} is not covered for all "
-                                     f"of {y}")
+                                     f"of {read}")
             used = own[days > 0]
             rows.append({"gso_code": code, "year": y, "wage_vnd": float(np.average(
                 used["highest_region_monthly_vnd"], weights=days[days > 0])),
