@@ -34,13 +34,18 @@ GEO_COVARIATES: tuple[str, ...] = ("dist_hanoi_100km", "dist_hcmc_100km", "log_i
 HCMC, BINH_DUONG = "79", "74"
 #: Provinces dropped one at a time in the leave-one-out fits.
 LEAVE_OUT: dict[str, str] = {HANOI: "Hà Nội", HCMC: "Ho Chi Minh City", BINH_DUONG: "Bình Dương"}
+def pci_attributes(pci: pd.DataFrame, year: int = 2016) -> pd.DataFrame:
+    """One row per province: its PCI sub-indices (:data:`PCI_COVARIATES`) of ``year``."""
+    return pci[(pci["year"] == year) & pci["subindex"].isin(PCI_COVARIATES)].pivot_table(
+        index="gso_code", columns="subindex", values="score", aggfunc="first").reset_index()
+
+
 def province_attributes(pci: pd.DataFrame, centroids: pd.DataFrame, income: pd.DataFrame,
                         year: int = 2016) -> pd.DataFrame:
     """One row per province: PCI sub-indices of ``year``, distances to Hà Nội and Ho Chi Minh
     City (centroid to centroid, 100 km) and log monthly income per capita (thousand VND).
     """
-    attrs = pci[(pci["year"] == year) & pci["subindex"].isin(PCI_COVARIATES)].pivot_table(
-        index="gso_code", columns="subindex", values="score", aggfunc="first").reset_index()
+    attrs = pci_attributes(pci, year)
     c = centroids.set_index("gso_code")
     geo = pd.DataFrame({"gso_code": c.index})
     for name, code in (("dist_hanoi_100km", HANOI), ("dist_hcmc_100km", HCMC)):
@@ -144,11 +149,8 @@ def fdi_location(fdi: pd.DataFrame, pci: pd.DataFrame, codes: pd.DataFrame, cent
     data = provinces.merge(counts[["gso_code", "projects"]], on="gso_code", how="left", validate="one_to_one")
     zero_filled = int(data["projects"].isna().sum())
     data["projects"] = data["projects"].fillna(0).astype(float)
-    if centroids is not None and income is not None:
-        attrs = province_attributes(pci, centroids, income, year)
-    else:
-        attrs = pci[(pci["year"] == year) & pci["subindex"].isin(PCI_COVARIATES)].pivot_table(
-            index="gso_code", columns="subindex", values="score", aggfunc="first").reset_index()
+    attrs = (province_attributes(pci, centroids, income, year) if centroids is not None and income is not None
+             else pci_attributes(pci, year))
     data = data.merge(attrs, on="gso_code", how="left", validate="one_to_one")
     missing = data[list(covariates)].isna().any(axis=1)
     if missing.any():
