@@ -183,10 +183,14 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
     rent_facts = ", ".join(sorted({f.strip() for ids in r.ratios["facts"] for f in str(ids).split("/")}))
     places_source = ("web_figures.csv rent rows (rules in the rent table), minimum_wage_region_by_province.csv, "
                      "province_centroids_geoboundaries.csv, pci_subindices.csv")
+    pci_years = f"{r.pci_wide['year'].min()}-{r.pci_wide['year'].max()}"
+    sourced = sorted(r.ratio_path.loc[r.ratio_path["status"] == "sourced", "year"].astype(int))
+    ratio_years = (f"for {', '.join(map(str, sourced))} only (other years carried or interpolated)" if sourced
+                   else "for no year yet")
     cannot = (CannotSay(
         "How much do lease differentials drive the relocation of real firms out of Hanoi?",
-        "no firm's province over time is public, and the sourced rents give Hanoi's ratio to the northern average for "
-        "2019-2022 only (carried forward after), averaged over different consultants.",
+        "no firm's province over time is public, and the sourced rents published by this memo's vintage give Hanoi's "
+        f"ratio to the northern average {ratio_years}, averaged over different consultants.",
         "industrial-park rents by province and year from one consultant series, and each firm's province by year "
         "from the enterprise census (or a register of industrial-zone tenants leaving Hanoi), loaded through the "
         "firm-panel schema."),)
@@ -235,7 +239,7 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                   r.fdi.coefficients.round(4)),
             Table("2016 FDI location, leaving one province out", "log-odds per unit; HC3 standard errors",
                   fdi_source, r.fdi.leave_one_out.round(4)),
-            Table("Hanoi's PCI composite against its neighbours, 2016-2022", "PCI composite score (0-100); rank "
+            Table(f"Hanoi's PCI composite against its neighbours, {pci_years}", "PCI composite score (0-100); rank "
                   "among 63", "pci_composite_2016_2022.csv (VCCI/USAID via a research repository)",
                   r.pci_wide),
             Table("PCI land access after 2016, Hanoi and neighbours (partial tables)", "sub-index score (1-10)",
