@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup memos test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data
+.PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ setup: $(STAMP) ## create .venv, install the workbook, register the kernel
 
 memos: $(STAMP) ## set up, then write the annual memos into reports/ (papermill batch)
 	$(PY) -m kip_analysis.batch $(MEMO_ARGS)
+
+pdf: $(STAMP) ## set up, then print each memo.html in reports/ to memo.pdf (headless Chromium)
+	$(PY) -m kip_analysis.batch.pdf
 
 test: $(STAMP) ## set up, then run lint, unit/reference/notebook tests and nbval
 	$(VENV)/bin/ruff check .

@@ -40,5 +40,9 @@ if not results_dir:  # interactive use: run the facts analysis for this year int
                                progress_bar=False)
 sections = memo.load_sections(results_dir)
 
+# %% [markdown]
+# The memo as the batch writes it (`memo.html`): the bottom line, the three answers and the targets
+# dashboard first, then one part per question, then the annex.
+
 # %%
 display(HTML(memo.memo_html(year, scenario_name, scenarios.describe(scenario_name), sections)))

@@ -155,6 +155,10 @@ if len(probabilities):
                                    uses_simulated)
     display(fig_export, HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
     exhibits["export_share_fan"] = fig_export
+else:  # no forecast with a horizon: the shares computed from the sourced rows, against the targets
+    fig_export = figures.share_history(computed, target_table, "export", p.as_of_year)
+    display(fig_export)
+    exhibits["export_share_history"] = fig_export
 probabilities
 
 # %% [markdown]

@@ -40,3 +40,15 @@ def articles_dir() -> Path:
     if not config.ARTICLES.is_dir():
         pytest.skip(f"source articles not found at {config.ARTICLES} (set KIP_SHARED_DIR)")
     return config.ARTICLES
+
+
+@pytest.fixture(scope="session")
+def memo_batch(tmp_path_factory):
+    """One batch for the whole session: the 2019 and 2025 baseline memos (the memo, browser and PDF tests
+    read it; a second run on the same folder checks the cache)."""
+    from kip_analysis.batch import execute, index
+
+    out = tmp_path_factory.mktemp("memo-batch")
+    first = execute.run_batch([2019, 2025], ["baseline"], out, n_jobs=2, force=False)
+    assert all(o.status == "built" for o in first), index.summary(first)
+    return out, first

@@ -1,6 +1,7 @@
-"""The rendered index and one memo, as a reviewer sees them in headless Chromium: the page
-loads with no console errors, its figures are present and visible, and the executive
-summary's numbers are the published Sections' numbers.
+"""The memos and the index as a reviewer meets them in headless Chromium (the 2019 and 2025 memos):
+answers on the first screen, nothing sideways on a phone, a short main body with no fact id and
+no SIMULATED result, every CSV and source link resolving, no scientific notation, the PDF's first
+two pages, the Vietnamese page, and no serious or critical accessibility violation (axe-core).
 
 Without Chromium the module is skipped with one line saying how to run it (``make test-browser``
 after ``apt-get install chromium chromium-driver``); with ``KIP_REQUIRE_BROWSER=1`` (set by
@@ -10,24 +11,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
+from urllib.parse import unquote, urlparse
 
+import pandas as pd
 import pytest
+from browser_tools import axe_violations, browser_missing, chrome, pdf_pages_text
 
-from kip_analysis.batch import execute, index
-from kip_analysis.report.memo import SUMMARY_PARTS
-from kip_analysis.report.section import read as read_section
+from kip_analysis.batch import pdf as memo_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 HOW_TO_RUN = ("browser tests skipped: no headless Chromium here; to run them: apt-get install chromium "
               "chromium-driver, then make test-browser")
-
-
-def browser_missing() -> bool:
-    """Whether Chromium or its driver is missing on this machine."""
-    return not (shutil.which("chromium") and shutil.which("chromedriver"))
-
+YEARS = (2019, 2025)
+SCIENTIFIC = re.compile(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b")
+FACT_ID = re.compile(r"\b(?:[a-e]\d{3}|[ws]\d{3})\b")
 
 if browser_missing():
     if os.environ.get("KIP_REQUIRE_BROWSER") == "1":
@@ -36,35 +34,22 @@ if browser_missing():
     pytest.skip(HOW_TO_RUN, allow_module_level=True)
 
 
-def _chrome():
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,1600"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=options)
-
-
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser-reports")
-    outcomes = execute.run_batch([2020], ["baseline"], out, n_jobs=1, force=False)
-    assert all(o.status == "built" for o in outcomes), index.summary(outcomes)
+def reports(memo_batch):
+    out, _ = memo_batch
     return out
 
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = _chrome()
+    driver = chrome(1280, 900)
     yield driver
     driver.quit()
+
+
+def _viewport(browser, width: int, height: int, mobile: bool = False) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                  "deviceScaleFactor": 1, "mobile": mobile})
 
 
 def _load(browser, path):
@@ -73,45 +58,106 @@ def _load(browser, path):
     assert errors == [], errors
 
 
-def test_index_loads_and_links_the_memo(browser, reports):
+def _memo(reports, year):
+    return reports / str(year) / "baseline" / "memo.html"
+
+
+MAIN_TEXT = ("const a = document.getElementById('annex'); const r = document.createRange();"
+             "r.setStartBefore(document.body.firstChild); r.setEndBefore(a);"
+             "const d = document.createElement('div'); d.appendChild(r.cloneContents());"
+             "return [d.textContent, d.querySelectorAll('img').length];")
+
+
+def test_index_loads_links_every_memo_and_shows_no_simulated_headline(browser, reports):
+    _viewport(browser, 1280, 800)
     _load(browser, reports / "index.html")
     links = browser.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'))")
-    assert "2020/baseline/memo.html" in links
-    assert "built" in browser.execute_script("return document.body.innerText")
+    for year in YEARS:
+        assert f"{year}/baseline/memo.html" in links
+    text = browser.execute_script("return document.body.innerText")
+    assert "SIMULATED" not in text and not SCIENTIFIC.search(text)
+    assert "Each target's verdict as each memo gave it" in text
 
 
-def test_memo_figures_visible_and_summary_numbers_match(browser, reports):
-    folder = reports / "2020" / "baseline"
-    _load(browser, folder / "memo.html")
-    images = browser.execute_script(
-        "return Array.from(document.images).map(i => { const r = i.getBoundingClientRect();"
-        " const s = getComputedStyle(i); return [i.complete, i.naturalWidth, r.width, r.height,"
-        " s.display, s.visibility]; })")
-    assert images, "no figure in the memo"
-    for complete, natural, width, height, display, visibility in images:
-        assert complete and natural > 0 and width > 100 and height > 100
-        assert display != "none" and visibility == "visible"
-    summary = browser.execute_script(
-        "const h = Array.from(document.querySelectorAll('h3')).filter(e => e.closest('.kip-summary'));"
-        " return h.map(e => [e.innerText, Array.from((e.nextElementSibling.tagName === 'UL' ? "
-        "e.nextElementSibling.querySelectorAll('li') : []), li => li.innerText)]);")
-    assert [title for title, _ in summary] == list(SUMMARY_PARTS)
-    sections = [read_section(p) for p in sorted((folder / "results").glob("*.json"))]
-    published: set[float] = set()
-    for sec in sections:
-        published |= {float(h.value) for h in sec.headlines if h.value is not None}
-        texts = [*sec.findings, *sec.method_checks, *(c.sentence() for c in sec.cannot_say)]
-        for sentence in texts:
-            published |= {float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", sentence)}
-    findings = summary[0][1]
-    facts = next(s for s in sections if s.key == "01_programme_facts")
-    assert findings[0] == f"{facts.title} — {facts.findings[0]}"
-    simulated_titles = {s.title for s in sections if s.simulated}
-    assert not any("SIMULATED" in f for f in findings)
-    assert all(any(m.startswith(t) for t in simulated_titles) for m in summary[1][1])
-    numbers = [float(x.replace(",", "")) for _, items in summary for s in items
-               for x in re.findall(r"\d[\d,]*(?:\.\d+)?", s)]
-    assert numbers and set(numbers) <= published, set(numbers) - published
-    assert "117" in findings[0] and "77" in findings[0]
-    title = browser.execute_script("return document.title")
-    assert title == "Hanoi Key Industrial Products: policy memo 2020 (baseline)"
+@pytest.mark.parametrize("year", YEARS)
+def test_the_answers_are_on_the_first_screen(browser, reports, year):
+    _viewport(browser, 1280, 800)
+    _load(browser, _memo(reports, year))
+    tops = browser.execute_script(
+        "return [document.getElementById('bottom-line').getBoundingClientRect().top,"
+        " ...Array.from(document.querySelectorAll('.kip-answer')).map(e => e.getBoundingClientRect().top)];")
+    assert len(tops) == 4 and all(0 <= top < 800 for top in tops), tops
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_on_a_phone_nothing_scrolls_sideways_and_the_answers_come_first(browser, reports, year):
+    _viewport(browser, 390, 844, mobile=True)
+    _load(browser, _memo(reports, year))
+    width, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, (width, inner)
+    first = browser.execute_script(
+        "const a = document.querySelector('.kip-answer'); const others = document.querySelectorAll('table, figure');"
+        "return Array.from(others).every(e => a.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);")
+    assert first
+    _viewport(browser, 1280, 800)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_main_body_is_short_and_free_of_fact_ids_and_simulated_results(browser, reports, year):
+    _load(browser, _memo(reports, year))
+    text, charts = browser.execute_script(MAIN_TEXT)
+    words = len(text.split())
+    assert words <= 1500 and charts <= 4, (words, charts)
+    assert "SIMULATED" not in text and not FACT_ID.search(text), FACT_ID.findall(text)[:5]
+    whole = browser.execute_script("return document.body.innerText")
+    assert not SCIENTIFIC.search(whole), SCIENTIFIC.findall(whole)[:5]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_csv_and_source_link_resolves(browser, reports, year):
+    path = _memo(reports, year)
+    _load(browser, path)
+    hrefs = browser.execute_script("return Array.from(document.links).map(a => [a.getAttribute('href'), a.href])")
+    csvs = [absolute for href, absolute in hrefs if href.endswith(".csv")]
+    assert len(csvs) >= 10
+    for url in csvs:
+        frame = pd.read_csv(unquote(urlparse(url).path))
+        assert len(frame) and {"units", "source"} <= set(frame.columns), url
+    ids = browser.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    targets = {href[1:] for href, _ in hrefs if href.startswith("#")}
+    assert targets <= set(ids), targets - set(ids)
+    annex_text = browser.execute_script("return document.getElementById('annex').innerText")
+    named = set(FACT_ID.findall(annex_text))
+    sources = {i[4:] for i in ids if i.startswith("src-")}
+    assert named and named <= sources, named - sources
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_pdf_opens_with_the_answers_and_the_dashboard(reports, year):
+    pdf = memo_pdf.write_pdf(_memo(reports, year))
+    pages = pdf_pages_text(pdf)
+    first_two = " ".join(" ".join(pages[:2]).split())
+    for text in ("Bottom line", "Will the targets be met?", "What did recognition do to firms?",
+                 "Do lease differentials drive firms out of Hanoi?", "Targets dashboard"):
+        assert text in first_two, text
+    # the part after the dashboard starts within the first two pages, so the dashboard ends there
+    assert first_two.count("What did recognition do to firms?") >= 2
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_vietnamese_page_holds_the_three_answers(browser, reports, year):
+    path = _memo(reports, year).with_name("memo.vi.html")
+    _load(browser, path)
+    answers = browser.execute_script("return document.querySelectorAll('.kip-answer').length")
+    lang = browser.execute_script("return document.documentElement.lang")
+    text = browser.execute_script("return document.body.innerText")
+    assert answers == 3 and lang == "vi" and "Bảng theo dõi mục tiêu" in text
+    assert not SCIENTIFIC.search(text)
+
+
+@pytest.mark.parametrize("page", ["2019/baseline/memo.html", "2025/baseline/memo.html", "index.html",
+                                  "2025/baseline/memo.vi.html"])
+def test_no_serious_or_critical_accessibility_violation(browser, reports, page):
+    _viewport(browser, 1280, 800)
+    violations = axe_violations(browser, (reports / page).as_uri())
+    assert violations == [], violations

@@ -57,8 +57,10 @@ def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
     assert r.exhibits[0].name == "programme_timeline" and len(r.exhibits[0].png_base64) > 1000
     assert r.simulated is False and not r.method_checks
     assert r.raw_sha256 and r.params == {"as_of_year": 2020, "vintage": "real_time", "source_preference": "low"}
-    parts = memo.summary_parts([r])
-    assert parts[memo.SUMMARY_PARTS[0]][0] == f"{r.title} — {r.findings[0]}"
+    est = {e.key: e for e in r.estimates}
+    assert est["facts.products_cumulative"].number == 117 and est["facts.firms_cumulative"].number == 77
+    assert est["facts.rounds"].number == 3 and est["facts.products_cumulative"].status == "actual"
+    assert set(est["facts.products_cumulative"].fact_ids) and not r.headlines[1:]  # no status stated here
     assert any("official KIP share" in c.would_settle for c in r.cannot_say)
 
 
@@ -91,7 +93,8 @@ def test_targets_notebook_gives_no_probability_without_a_horizon(tmp_path):
     _execute(tmp_path, "03_targets", {"as_of_year": 2025, "target_year": 2025, "n_draws": 300,
                                       "results_path": str(out)})
     r = read(out)
-    assert not any(t.title.startswith("Target probabilities") for t in r.tables) and not r.exhibits
+    assert not any(t.title.startswith("Target probabilities") for t in r.tables)
+    assert [e.name for e in r.exhibits] == ["export_share_history"]  # the computed shares, no fan
     assert any("has no horizon" in c.why for c in r.cannot_say)
     assert all(float(x.rstrip("%")) <= 100 for f in r.findings for x in __import__("re").findall(r"\d+\.\d%", f))
 

@@ -78,23 +78,18 @@ def test_round_trip_through_json(tmp_path):
     assert s.publish("") is None
 
 
-def test_executive_summary_has_three_labelled_parts_and_keeps_simulated_apart():
-    parts = memo.summary_parts([_real(), _simulated()])
-    assert list(parts) == list(memo.SUMMARY_PARTS)
-    findings, checks, cannot = parts.values()
-    assert findings == ["Real part — Sixty-one products in 2018.", "Real part — Two rounds."]  # every finding
-    assert checks == ["Simulated part — SIMULATED: the estimator recovers 0.07."]
-    assert cannot == ["Real part — The share after 2018? — no source gives it. "
-                      "What would settle it: an official share."]
-    page = memo.executive_summary([_real(), _simulated()])
-    for title in memo.SUMMARY_PARTS:
-        assert f">{title}</h3>" in page
-    first = page.split("Method checks on SIMULATED data")[0]
-    assert "SIMULATED: the estimator" not in first
+def test_the_annex_keeps_simulated_method_checks_apart_from_findings():
+    page = memo.section_html(_simulated())
+    assert "Method checks on SIMULATED data" in page and "What the sources and public data show" not in page
+    page = memo.memo_html(2020, "baseline", "the programme as published", [_real(), _simulated()])
+    main, annex = page.split('id="annex"')
+    assert "SIMULATED" not in main and "SIMULATED: the estimator recovers 0.07." in annex
+    assert "Sixty-one products in 2018." in annex
 
 
 def test_memo_html_shows_tables_with_units_and_sources():
     page = memo.memo_html(2020, "baseline", "the programme as published", [_real(), _simulated()])
-    assert "Units: products" in page and "Sources: facts c006" in page and "Estimates (SIMULATED)" in page
-    assert "Contains SIMULATED" in page and "Ex-post reading" in page
+    assert "Units: products" in page and "Sources: facts <a href=\"#src-c006\">c006</a>" in page
+    assert "Estimates (SIMULATED)" in page and 'id="src-c006"' in page
+    assert "Ex-post reading" in page
     assert memo.vintage_note([_real()], 2020).startswith("Ex-post reading")

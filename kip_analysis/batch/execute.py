@@ -66,6 +66,23 @@ def render_html(executed: Path, target: Path, title: str) -> None:
     atomic_write(target, body)
 
 
+def publish_memo(job: Job, built: str | None = None) -> list[Path]:
+    """Compose the memo of ``job``'s year and scenario from its published Sections and write its files
+    (memo.html, memo.vi.html, results.json, the CSVs in data/), each atomically.
+    """
+    from kip_analysis.report import memo
+
+    sections = memo.load_sections(job.folder / "results")
+    sources = processed.load("facts")
+    files = memo.compose_memo(job.folder, job.year, job.scenario, scenarios.describe(job.scenario), sections,
+                              sources, built)
+    stale = set((job.folder / "data").glob("*.csv")) - {job.folder / rel for rel in files}
+    written = [atomic_write(job.folder / rel, text) for rel, text in files.items()]
+    for path in stale:  # a table the memo no longer has
+        path.unlink()
+    return written
+
+
 def _quiet_worker(log_path: str) -> None:
     """Send a worker's (and so its kernels') stdout and stderr to the batch log: kernel transport
     warnings and shutdown traces go there, never into the progress bar and summary.
@@ -125,7 +142,15 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outc
             tmp_nb.replace(job.executed.with_name(f"{job.executed.stem}.failed.ipynb"))
         tmp_results.unlink(missing_ok=True)
         return out
-    render_html(tmp_nb, job.html, page_title(job))
+    if job.notebook == MEMO_NOTEBOOK:
+        try:
+            publish_memo(job)
+        except Exception as err:  # a Section that breaks the contract, a template slot left unfilled, ...
+            out.status, out.error = "failed", f"composing the memo: {type(err).__name__}: {err}"
+            tmp_nb.replace(job.executed.with_name(f"{job.executed.stem}.failed.ipynb"))
+            return out
+    else:
+        render_html(tmp_nb, job.html, page_title(job))
     tmp_nb.replace(job.executed)
     if tmp_results.exists():
         job.results.parent.mkdir(parents=True, exist_ok=True)

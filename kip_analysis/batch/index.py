@@ -1,6 +1,6 @@
 """The index page of the memos and the batch's plain-text summary.
 
-May import: io, versions, report.section, batch.jobs.
+May import: io, versions, batch.jobs.
 """
 
 from __future__ import annotations
@@ -13,16 +13,19 @@ from pathlib import Path
 from kip_analysis import versions
 from kip_analysis.batch.jobs import MEMO_NOTEBOOK, Outcome
 from kip_analysis.io import atomic_write
-from kip_analysis.report.section import Headline
-from kip_analysis.report.section import read as read_section
 
 _INDEX_CSS = """
 body { font-family: Georgia, serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1d; }
 h1, h2 { font-family: "Helvetica Neue", Arial, sans-serif; color: #1f3b57; }
 table { border-collapse: collapse; font-family: "Helvetica Neue", Arial, sans-serif; font-size: 14px; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-.built { color: #1b7f3b; } .cached { color: #1f4e79; } .failed, .skipped { color: #b00020; font-weight: bold; }
-.small { font-size: 12px; color: #555; }
+.built { color: #1b6e34; } .cached { color: #1f4e79; } .failed, .skipped { color: #b00020; font-weight: bold; }
+.small { font-size: 12px; color: #4a4a4a; }
+.wrap { overflow-x: auto; max-width: 100%; }
+.chip { display: inline-block; padding: 1px 7px; border-radius: 9px; color: #fff; text-decoration: none;
+  font-size: 12px; white-space: nowrap; }
+.chip.good { background: #1a6fb0; } .chip.bad { background: #c2410c; } .chip.none { background: #595959; }
+.chip.good::before { content: "✔ "; } .chip.bad::before { content: "✘ "; } .chip.none::before { content: "? "; }
 figure.trend { margin: 0 0 6px 0; } figure.trend figcaption { font-size: 11px; color: #555; }
 """
 
@@ -32,71 +35,70 @@ def _load_state(out_dir: Path) -> dict[str, dict]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def headlines(folder: Path) -> dict[str, Headline]:
-    """The headline answers of one memo's Sections, by key (empty when none is published)."""
-    out: dict[str, Headline] = {}
-    for path in sorted((folder / "results").glob("*.json")):
-        for h in read_section(path).headlines:
-            out[h.key] = h
-    return out
+def memo_results(folder: Path) -> dict | None:
+    """A memo's ``results.json`` (None when the memo has not been written)."""
+    path = folder / "results.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def _headline_cell(current: dict[str, Headline]) -> str:
-    if not current:
-        return "—"
-    return "".join(f"<div><strong>{escape(h.label)}</strong>: {escape(h.text)}</div>" for h in current.values())
+def _verdicts(results: dict) -> dict[tuple[str, int], dict]:
+    """The dashboard rows of one memo by (metric, target year)."""
+    return {(r["metric"], int(r["year"])): r for r in results.get("dashboard", [])}
 
 
-def changes(current: dict[str, Headline], previous: dict[str, Headline] | None) -> list[str]:
-    """What changed in the headline answers since the previous year's memo.
+def _fact_ids(results: dict, keys: list[str]) -> set[str]:
+    est = {e["key"]: e for e in results.get("estimates", [])}
+    return {f for k in keys for f in est.get(k, {}).get("fact_ids", [])}
+
+
+def revisions(current: dict, previous: dict | None, year: int, prev_year: int | None) -> list[str]:
+    """Every target whose verdict or value changed since the previous memo, with its cause.
 
     Examples
     --------
-    >>> a = {"x": Headline("x", "Rounds", "3 rounds", 3.0)}
-    >>> b = {"x": Headline("x", "Rounds", "4 rounds", 4.0), "y": Headline("y", "New", "yes")}
-    >>> changes(b, a)
-    ['Rounds: 3 rounds → 4 rounds', 'New: yes (new)']
+    >>> row = {"metric": "m", "year": 2021, "what": "Share", "verdict": "missed", "current": "14%", "keys": ["t.a"]}
+    >>> cur = {"dashboard": [{**row, "verdict": "met", "current": "15%"}],
+    ...        "estimates": [{"key": "t.a", "fact_ids": ["w001", "w002"]}]}
+    >>> prev = {"dashboard": [row], "estimates": [{"key": "t.a", "fact_ids": ["w001"]}]}
+    >>> revisions(cur, prev, 2023, 2022)
+    ['Share 2021: missed in the 2022 memo, met in the 2023 memo (14% → 15%), because row w002 arrived.']
     """
     if previous is None:
         return ["first memo in the series"]
     lines = []
-    for key, h in current.items():
-        before = previous.get(key)
-        if before is None:
-            lines.append(f"{h.label}: {h.text} (new)")
-        elif before.text != h.text:
-            lines.append(f"{h.label}: {before.text} → {h.text}")
-    lines += [f"{h.label}: no longer reported" for key, h in previous.items() if key not in current]
-    return lines or ["no change in the headline answers"]
+    now, before = _verdicts(current), _verdicts(previous)
+    for key, r in sorted(now.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        b = before.get(key)
+        if b is None:
+            lines.append(f"{r['what']} {key[1]}: first judged in the {year} memo ({r['verdict']}).")
+            continue
+        if b["verdict"] == r["verdict"] and b["current"] == r["current"]:
+            continue
+        new = sorted(_fact_ids(current, list(r["keys"])) - _fact_ids(previous, list(b["keys"])))
+        gone = sorted(_fact_ids(previous, list(b["keys"])) - _fact_ids(current, list(r["keys"])))
+        cause = (f"row{'s' if len(new) > 1 else ''} {' '.join(new)} arrived" if new else
+                 f"row{'s' if len(gone) > 1 else ''} {' '.join(gone)} no longer used" if gone else
+                 "the same rows, computed again (code or assumptions changed)")
+        change = (f"{b['verdict']} in the {prev_year} memo, {r['verdict']} in the {year} memo"
+                  if b["verdict"] != r["verdict"] else f"{r['verdict']} in both memos")
+        values = f" ({b['current']} → {r['current']})" if b["current"] != r["current"] else ""
+        lines.append(f"{r['what']} {key[1]}: {change}{values}, because {cause}.")
+    lines += [f"{b['what']} {key[1]}: no longer on the dashboard." for key, b in before.items() if key not in now]
+    return lines or ["no target's verdict or value changed"]
 
 
-def trend_svg(series: dict[int, float], label: str, width: int = 160, height: int = 40) -> str:
-    """A small inline SVG line of a headline's value by memo year (no external resources).
-
-    Examples
-    --------
-    >>> "<svg" in trend_svg({2018: 1.0, 2019: 2.0}, "x")
-    True
-    """
-    points = sorted((y, v) for y, v in series.items() if v is not None)
-    if len(points) < 2:
-        return ""
-    years, values = [p[0] for p in points], [p[1] for p in points]
-    lo, hi = min(values), max(values)
-    span, yspan = (years[-1] - years[0]) or 1, (hi - lo) or 1.0
-    xy = " ".join(f"{4 + (y - years[0]) / span * (width - 8):.1f},{height - 4 - (v - lo) / yspan * (height - 8):.1f}"
-                  for y, v in points)
-    return (f'<figure class="trend"><svg role="img" aria-label="{escape(label)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-            f'<polyline fill="none" stroke="#1f4e79" stroke-width="2" points="{xy}"/></svg>'
-            f"<figcaption>{escape(label)}, {years[0]}–{years[-1]} memos ({values[0]:.3g} → {values[-1]:.3g})"
-            "</figcaption></figure>")
+def _chip(row: dict | None, href: str) -> str:
+    if row is None:
+        return "<td>—</td>"
+    group = {"met": "good", "on track": "good", "cannot be assessed": "none"}.get(row["verdict_class"], "bad")
+    return (f'<td><a class="chip {group}" href="{escape(href)}">{escape(row["verdict"])}</a>'
+            f'<div class="small">{escape(row["current"])}</div></td>')
 
 
 def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
-    """Write ``index.html`` (every memo by year and scenario: status, headline answers, a small trend
-    of each headline, what changed since the previous year's memo, links) and ``batch_state.json``
-    (latest outcome of every notebook run).
+    """Write ``index.html`` (a dashboard: each target's verdict as each memo gave it at the time, the
+    real-data answers per memo year, the revisions since the previous memo with their causes, and the
+    state of every memo) and ``batch_state.json`` (latest outcome of every notebook run).
     """
     state = _load_state(out_dir)
     state.update({o.label: asdict(o) for o in outcomes})
@@ -104,25 +106,52 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
     memos: dict[tuple[int, str], list[dict]] = {}
     for rec in state.values():
         memos.setdefault((rec["year"], rec["scenario"]), []).append(rec)
+    results = {key: memo_results(out_dir / str(key[0]) / key[1]) for key in memos}
+    scenarios = sorted({s for _, s in memos}, key=lambda s: (s != "baseline", s))
+    blocks = []
+    for scenario in scenarios:
+        years = sorted(y for (y, s) in memos if s == scenario and results[(y, s)])
+        if not years:
+            continue
+        targets = sorted({k for y in years for k in _verdicts(results[(y, scenario)])}, key=lambda k: (k[1], k[0]))
+        names = {k: r["what"] for y in years for k, r in _verdicts(results[(y, scenario)]).items()}
+        head = "".join(f'<th scope="col"><a href="{y}/{escape(scenario)}/memo.html">{y} memo</a></th>' for y in years)
+        body = "".join(
+            f'<tr><th scope="row">{escape(names[k])}, {k[1]}</th>'
+            + "".join(_chip(_verdicts(results[(y, scenario)]).get(k), f"{y}/{scenario}/memo.html#dashboard")
+                      for y in years) + "</tr>" for k in targets)
+        answers = "".join(
+            f'<tr><th scope="row"><a href="{y}/{escape(scenario)}/memo.html">{y}</a></th>'
+            + "".join(f"<td>{escape(a['verdict'])}<div class=\"small\">{escape(a['number'])}</div></td>"
+                      for a in results[(y, scenario)].get("answers", []))
+            + "</tr>" for y in years)
+        questions = "".join(f'<th scope="col">{escape(a["question"])}</th>'
+                            for a in results[(years[-1], scenario)].get("answers", []))
+        changes = "".join(
+            f"<li><strong>{y} memo</strong><ul>" + "".join(
+                f"<li>{escape(c)}</li>" for c in revisions(results[(y, scenario)], results[(p, scenario)] if p
+                                                           else None, y, p)) + "</ul></li>"
+            for y, p in zip(years, [None, *years[:-1]], strict=True))
+        blocks.append(
+            f"<h2>Scenario {escape(scenario)}</h2>"
+            "<h3>Each target's verdict as each memo gave it at the time</h3>"
+            f'<div class="wrap"><table><thead><tr><th scope="col">target, due</th>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+            "<h3>The three answers, by memo year (real data only)</h3>"
+            f'<div class="wrap"><table><thead><tr><th scope="col">memo</th>{questions}</tr></thead>'
+            f"<tbody>{answers}</tbody></table></div>"
+            f"<h3>What changed since the previous memo</h3><ul>{changes}</ul>")
     rows = []
-    by_memo = {key: headlines(out_dir / str(key[0]) / key[1]) for key in memos}
     for (year, scenario), recs in sorted(memos.items()):
         folder = out_dir / str(year) / scenario
-        current = by_memo[(year, scenario)]
-        earlier = [y for (y, s) in by_memo if s == scenario and y < year and by_memo[(y, s)]]
-        changed = changes(current, by_memo[(max(earlier), scenario)] if earlier else None)
-        series = {key: {y: by_memo[(y, s)][key].value for (y, s) in by_memo
-                        if s == scenario and y <= year and key in by_memo[(y, s)]}
-                  for key, h in current.items() if h.trend}
-        trends = "".join(trend_svg(values, current[key].label) for key, values in series.items())
         failed = [r for r in recs if r["status"] in ("failed", "skipped")]
         memo_rec = next((r for r in recs if r["notebook"] == MEMO_NOTEBOOK), None)
         status = "failed" if failed else (memo_rec or recs[0])["status"]
-        memo_link = (f'<a href="{year}/{escape(scenario)}/memo.html">memo</a>'
+        memo_link = (f'<a href="{year}/{escape(scenario)}/memo.html">memo</a> · '
+                     f'<a href="{year}/{escape(scenario)}/memo.vi.html" hreflang="vi">tiếng Việt</a>'
                      if (folder / "memo.html").exists() else "no memo yet")
         links = " · ".join(
             f'<a href="{year}/{escape(scenario)}/{escape(r["notebook"])}.html">{escape(r["notebook"])}</a>'
-            f' (<a href="{year}/{escape(scenario)}/executed/{escape(r["notebook"])}.ipynb">ipynb</a>)'
             for r in sorted(recs, key=lambda r: r["notebook"])
             if r["notebook"] != MEMO_NOTEBOOK and (folder / f'{r["notebook"]}.html').exists())
         problems = "".join(
@@ -130,25 +159,24 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
             + (f' at cell [{r["cell"]}]' if r.get("cell") is not None else "")
             + (f' (<code>{escape(r["extra"]["cell_source"])}</code>)' if r.get("extra", {}).get("cell_source") else "")
             + f' — {escape(r["error"])}</div>' for r in failed)
-        rows.append(
-            f'<tr><td>{year}</td><td>{escape(scenario)}</td><td class="{status}">{status}</td>'
-            f"<td>{memo_link}</td><td>{_headline_cell(current)}{problems}</td>"
-            f"<td>{trends or '—'}</td><td class=\"small\">{'<br>'.join(escape(c) for c in changed)}</td>"
-            f'<td class="small">{links}</td></tr>')
+        rows.append(f'<tr><td>{year}</td><td>{escape(scenario)}</td><td class="{status}">{status}</td>'
+                    f"<td>{memo_link}{problems}</td><td class=\"small\">{links}</td></tr>")
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Hanoi KIP workbook: annual memos</title>"
-        f"<style>{_INDEX_CSS}</style></head><body>"
+        f"<style>{_INDEX_CSS}</style></head><body><main>"
         "<h1>Hanoi Key Industrial Products: annual policy memos</h1>"
-        "<p>One memo per year and scenario, built by <code>make memos</code>. Status: "
-        "<span class='built'>built</span> (run now), <span class='cached'>cached</span> "
-        "(inputs unchanged, not re-run), <span class='failed'>failed</span> (the last good "
-        "memo, if any, is kept).</p>"
-        "<table><thead><tr><th>year</th><th>scenario</th><th>status</th><th>memo</th>"
-        "<th>headline answers</th><th>trend up to this memo</th><th>what changed since the previous memo</th>"
-        "<th>notebooks (executed)</th></tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table>"
-        f'<p class="small">Code version {escape(versions.code_version())}.</p></body></html>\n'
+        "<p>Each memo answers three questions from the data published by its year. Below: each target's verdict "
+        "as each memo gave it, the answers by year, and what changed from one memo to the next, with the cause.</p>"
+        + "".join(blocks)
+        + "<h2>Memos and the notebook runs behind them</h2><p>Status: <span class='built'>built</span> (run now), "
+        "<span class='cached'>cached</span> (inputs unchanged, not re-run), <span class='failed'>failed</span> (the "
+        "last good memo, if any, is kept).</p>"
+        '<div class="wrap"><table><thead><tr><th scope="col">year</th><th scope="col">scenario</th>'
+        '<th scope="col">status</th><th scope="col">memo</th><th scope="col">analysis pages</th></tr></thead><tbody>'
+        + "".join(rows) + "</tbody></table></div>"
+        f'<p class="small">Code version {escape(versions.code_version())}.</p></main></body></html>\n'
     )
     path = out_dir / "index.html"
     atomic_write(path, page)

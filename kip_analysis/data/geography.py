@@ -20,6 +20,25 @@ NEIGHBOURS: dict[str, str] = {"27": "Bắc Ninh", "33": "Hưng Yên", "30": "H�
 #: How the web figures spell Hà Nội and the neighbours.
 FACT_NAMES: dict[str, str] = {HANOI: "Hanoi", "27": "Bac Ninh", "33": "Hung Yen", "30": "Hai Duong",
                               "31": "Hai Phong", "24": "Bac Giang"}
+#: Every spelling the web figures use, written the one way the memo writes places (with diacritics).
+DISPLAY_NAMES: dict[str, str] = {FACT_NAMES[code]: name for code, name in {HANOI: "Hà Nội", **NEIGHBOURS}.items()}
+
+
+def display_names(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of ``frame`` with the places in ``columns`` written with diacritics (others unchanged).
+
+    Examples
+    --------
+    >>> display_names(pd.DataFrame({"area": ["Bac Giang", "Northern Vietnam average"]}), ("area",))["area"].tolist()
+    ['Bắc Giang', 'Northern Vietnam average']
+    """
+    out = frame.copy()
+    for c in columns:
+        if c in out:
+            out[c] = out[c].map(lambda v: DISPLAY_NAMES.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
 #: Consultants whose rent figures the web rows quote (named in each row's note).
 CONSULTANTS: tuple[str, ...] = ("CBRE", "Savills", "JLL", "Cushman & Wakefield")
 

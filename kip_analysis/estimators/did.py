@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from kip_analysis.errors import ParameterError
+from kip_analysis.errors import ParameterError, captured
 from kip_analysis.estimators import fastdid
 from kip_analysis.estimators.did_types import AGGREGATIONS, CONTROL_GROUPS, Z95, Aggregation
 
@@ -67,8 +66,7 @@ def twfe(data: pd.DataFrame, yname: str = "y", idname: str = "id", tname: str = 
     df["treated_post"] = ((df[gname] > 0) & (df[tname] >= df[gname])).astype(float)
     rel = _event_time(df, tname, gname)
     df["rel"] = np.where(rel == -1000, -1000, np.clip(rel, *window))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with captured("two-way fixed effects (pyfixest)"):
         static = pf.feols(f"{yname} ~ treated_post | {idname} + {tname}", data=df, vcov={"CRV1": idname})
         # never-recognised firms carry rel = -1000, constant within firm: absorbed by the firm effects,
         # so they serve as the reference group with the year before recognition
@@ -133,8 +131,7 @@ class CSResult:
                     se=se, ci_low=agg.table["att"] - crit * se, ci_high=agg.table["att"] + crit * se), crit)
             return self._bands[kind]
         np.random.seed(self._seed)
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with contextlib.redirect_stdout(io.StringIO()), captured("Callaway–Sant'Anna aggregation (csdid)"):
             self._fit.aggte(typec=kind, bstrap=self._bootstrap, cband=self._bootstrap)
         a = self._fit.atte
         crit = _scalar(a["crit_val_egt"]) if a.get("crit_val_egt") is not None else Z95
@@ -216,8 +213,7 @@ def _csdid_result(data: pd.DataFrame, yname: str, tname: str, idname: str, gname
 
     xformla = f"{yname}~" + ("+".join(covariates) if covariates else "1")
     np.random.seed(seed)
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with contextlib.redirect_stdout(io.StringIO()), captured("Callaway–Sant'Anna (csdid)"):
         try:
             model = ATTgt(yname=yname, gname=gname, idname=idname, tname=tname, xformla=xformla,
                           data=data[[yname, tname, idname, gname, *covariates]].copy(),
@@ -250,8 +246,7 @@ def _dask_att_gt(data: pd.DataFrame, yname: str, tname: str, idname: str, gname:
     from moderndid.dask._did import dask_att_gt
 
     frame = data if hasattr(data, "npartitions") else dd.from_pandas(data, npartitions=2)
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
+    with captured("Callaway–Sant'Anna (moderndid, Dask)"), contextlib.redirect_stdout(io.StringIO()):
         fit = dask_att_gt(frame, yname=yname, tname=tname, idname=idname, gname=gname,
                                xformla="~" + "+".join(covariates) if covariates else None,
                                est_method="dr" if covariates else "reg", control_group=control_group,
@@ -296,8 +291,7 @@ def sun_abraham(data: pd.DataFrame, yname: str = "y", idname: str = "id", tname:
     rel = np.where(d[gname] > 0, d[tname] - d[gname], -1)
     d["cell"] = np.where((d[gname] > 0) & (rel != -1), d[gname].astype(int).astype(str) + "_" + rel.astype(str),
                          "none")
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
+    with captured("Sun–Abraham (pyfixest)"), contextlib.redirect_stdout(io.StringIO()):
         fit = pf.feols(f"{yname} ~ i(cell, ref='none') | {idname} + {tname}", data=d, vcov={"CRV1": idname})
     names = [c for c in fit._coefnames if c.startswith("cell::")]
     idx = np.array([fit._coefnames.index(c) for c in names])

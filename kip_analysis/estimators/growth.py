@@ -14,7 +14,6 @@ too few years to estimate it alone).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +21,13 @@ import pandas as pd
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
+from kip_analysis.errors import captured
+
 MODELS: tuple[str, ...] = ("mean", "ar1", "local_level", "local_linear_trend")
 
 
 def _fit(name: str, y: np.ndarray):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with captured("statsmodels state-space fit"):
         if name == "mean":
             return ARIMA(y, order=(0, 0, 0), trend="c").fit()
         if name == "ar1":

@@ -1,7 +1,7 @@
 """The result contract: every analysis returns one :class:`Section`, and the memo is composed
 only from Sections.
 
-May import: io. A Section separates what a reviewer must never confuse:
+May import: io, report.estimates. A Section separates what a reviewer must never confuse:
 
 - ``findings`` — sentences about sourced or public data;
 - ``method_checks`` — sentences about the SIMULATED panel (checks of a method, not findings);
@@ -25,9 +25,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from kip_analysis.io import plain, write_json
+from kip_analysis.report.estimates import Estimate, by_key
 
 #: The word that marks anything built on the simulated firm panel.
 SIMULATED: str = "SIMULATED"
+#: The estimate namespaces each analysis's Section may publish.
+ANALYSIS_OF: dict[str, tuple[str, ...]] = {
+    "01_programme_facts": ("facts",), "02_programme_effects": ("effects",), "03_targets": ("targets",),
+    "04_land_relocation": ("land",),
+}
 
 
 class ContractError(ValueError):
@@ -72,10 +78,14 @@ class Exhibit:
     sources: str
     png_base64: str
     simulated: bool = False
+    alt: str = ""  # what the chart shows, in words (the image's alt text)
+    data: tuple[dict, ...] = ()  # the numbers plotted, tidy (series, x, value, unit, source)
 
     def __post_init__(self) -> None:
         if not self.caption or not self.sources:
             raise ContractError(f"exhibit {self.name!r}: a caption and its sources are required")
+        if self.simulated and self.alt and SIMULATED not in self.alt:
+            raise ContractError(f"exhibit {self.name!r} draws simulated data: its alt text must say {SIMULATED}")
         if self.simulated and SIMULATED not in self.caption:
             raise ContractError(f"exhibit {self.name!r} draws simulated data: its caption must say {SIMULATED}")
 
@@ -84,8 +94,13 @@ class Exhibit:
         """An exhibit from a matplotlib figure whose caption is ``fig._kip_caption``."""
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        alt = getattr(fig, "_kip_alt", "") or getattr(fig, "_kip_caption", "")
+        if simulated and SIMULATED not in alt:
+            alt = f"{SIMULATED}: {alt}"
+        data = getattr(fig, "_kip_data", None)
+        records = tuple(plain(data.to_dict("records"))) if isinstance(data, pd.DataFrame) else ()
         return cls(name, getattr(fig, "_kip_caption", ""), sources,
-                   base64.b64encode(buffer.getvalue()).decode("ascii"), simulated)
+                   base64.b64encode(buffer.getvalue()).decode("ascii"), simulated, alt, records)
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,8 @@ class Section:
     tables: tuple[Table, ...] = ()
     exhibits: tuple[Exhibit, ...] = ()
     headlines: tuple[Headline, ...] = ()
+    estimates: tuple[Estimate, ...] = ()
+    warnings: tuple[str, ...] = ()  # raised while computing, captured (never silenced)
     params: dict = field(default_factory=dict)
     raw_sha256: dict = field(default_factory=dict)
     simulated: bool = False
@@ -148,6 +165,13 @@ class Section:
                                 "Section says nothing in it is simulated")
         uses_simulation = (any(t.simulated for t in self.tables) or any(e.simulated for e in self.exhibits)
                            or any(h.simulated for h in self.headlines))
+        uses_simulation = uses_simulation or any(e.simulated for e in self.estimates)
+        by_key(self.estimates)  # one key, one number
+        allowed = ANALYSIS_OF.get(self.key)
+        foreign = [e.key for e in self.estimates if allowed is not None and e.analysis not in allowed]
+        if foreign:
+            raise ContractError(f"{self.key}: estimates {foreign} are not namespaced by this analysis "
+                                f"({ANALYSIS_OF.get(self.key, ())})")
         if uses_simulation and not self.simulated:
             raise ContractError(f"{self.key}: a table, exhibit or headline is simulated but the Section is not")
         if not self.raw_sha256:
@@ -162,6 +186,7 @@ class Section:
             "cannot_say": [vars(c) for c in self.cannot_say], "caveats": list(self.caveats),
             "tables": [t.to_dict() for t in self.tables], "exhibits": [vars(e) for e in self.exhibits],
             "headlines": [vars(h) for h in self.headlines], "params": plain(self.params),
+            "estimates": [e.to_dict() for e in self.estimates], "warnings": list(self.warnings),
             "raw_sha256": dict(self.raw_sha256), "simulated": self.simulated, "vintage": self.vintage,
         }
 
@@ -171,9 +196,11 @@ class Section:
         return cls(
             d["key"], d["title"], tuple(d["findings"]), tuple(d["method_checks"]),
             tuple(CannotSay(**c) for c in d["cannot_say"]), tuple(d["caveats"]),
-            tuple(Table.from_dict(t) for t in d["tables"]), tuple(Exhibit(**e) for e in d["exhibits"]),
-            tuple(Headline(**h) for h in d["headlines"]), d["params"], d["raw_sha256"], d["simulated"],
-            d.get("vintage", "latest"),
+            tuple(Table.from_dict(t) for t in d["tables"]), tuple(Exhibit(**{**e, "data": tuple(e.get("data", ()))})
+                                                                       for e in d["exhibits"]),
+            tuple(Headline(**h) for h in d["headlines"]),
+            tuple(Estimate.from_dict(e) for e in d.get("estimates", ())), tuple(d.get("warnings", ())),
+            d["params"], d["raw_sha256"], d["simulated"], d.get("vintage", "latest"),
         )
 
     def publish(self, path: str | Path) -> Path | None:

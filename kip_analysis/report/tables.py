@@ -2,15 +2,18 @@
 SIMULATED in the title where it applies (the :class:`~kip_analysis.report.section.Table`
 contract enforces that).
 
-May import: report.section.
+May import: report.section, report.format.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 
 import pandas as pd
 
+from kip_analysis.report.format import table_cell
 from kip_analysis.report.section import Table
 
 
@@ -19,11 +22,29 @@ def _table_id(table: Table) -> str:
     return "t" + hashlib.sha256(table.title.encode()).hexdigest()[:10]
 
 
-def _cell(value: object) -> object:
-    """Floats shown to four significant decimals; everything else as given."""
-    if isinstance(value, float):
-        return "—" if pd.isna(value) else f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-    return "—" if value is None else value
+#: Columns that hold calendar years or round years (printed without a thousands separator).
+YEAR_COLUMN = re.compile(r"(^|\b)(year|round|period|cohort|g|t|event_time|x)(\b|$)", re.IGNORECASE)
+
+
+def column_cells(name: str, values: pd.Series) -> pd.Series:
+    """A column's cells for the reader: numbers by :func:`kip_analysis.report.format.table_cell`
+    (thousands separators, never scientific notation), years as plain integers, missing as "—".
+
+    Examples
+    --------
+    >>> list(column_cells("year", pd.Series([2019, 2020])))
+    ['2019', '2020']
+    >>> list(column_cells("mean CRPS", pd.Series([11630.0, 0.000123, float("nan")])))
+    ['11,630', '0.00012', '—']
+    """
+    def cell(v: object) -> object:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "—"
+        if YEAR_COLUMN.search(name) and isinstance(v, int | float) and not isinstance(v, bool) \
+                and float(v).is_integer():
+            return str(int(v))
+        return table_cell(v.item() if hasattr(v, "item") else v)
+    return values.map(cell).astype(str)
 
 
 def to_html(table: Table) -> str:
@@ -41,7 +62,7 @@ def to_html(table: Table) -> str:
     frame = table.frame.copy()
     frame.columns = [str(c) for c in frame.columns]
     for column in frame.columns:
-        frame[column] = frame[column].map(_cell).astype(str)
+        frame[column] = column_cells(column, frame[column])
     gt = (GT(frame, id=_table_id(table))
           .tab_header(title=table.title, subtitle=f"Units: {table.units}")
           .tab_source_note(f"Sources: {table.source_note}")

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from kip_analysis.errors import ParameterError
+from kip_analysis.errors import ParameterError, captured
 from kip_analysis.estimators.did_types import Z95
 
 
@@ -41,8 +40,7 @@ def ppml_cells(panel: pd.DataFrame, outcome: str = "exports_usd_m", last_year: i
     positive = d.groupby("firm_id")["y"].transform("max") > 0
     dropped = int(d.loc[~positive, "firm_id"].nunique())
     d = d[positive]
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
+    with captured("pyfixest PPML"), contextlib.redirect_stdout(io.StringIO()):
         fit = pf.fepois("y ~ i(cell, ref='none') | firm_id + year", data=d, vcov={"CRV1": "firm_id"})
     names = [c for c in fit._coefnames if c.startswith("cell::")]
     idx = [fit._coefnames.index(c) for c in names]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kip_analysis.errors import drain_warnings
+from kip_analysis.report.estimates import Estimate, fact_ids_in
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "What recognition did to firms"
@@ -69,8 +71,11 @@ def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: 
         s.append(f"Sensitivity (Rambachan–Roth, {b['window']}): the average post-recognition effect stays "
                  f"significantly positive unless post-recognition departures from parallel trends exceed "
                  f"{_breakdown_text(b['relative_magnitudes'])} times the largest pre-recognition one (relative "
-                 f"magnitudes breakdown value), or the trend's slope may change by "
-                 f"{_breakdown_text(b['smoothness'], 100)} log points a year (smoothness breakdown value).")
+                 f"magnitudes breakdown value), or "
+                 + ("the trend's slope may change by any amount tried (no smoothness breakdown within the grid)."
+                    if math.isinf(b["smoothness"]) else
+                    f"the trend's slope may change by {_breakdown_text(b['smoothness'], 100)} log points a year "
+                    "(smoothness breakdown value)."))
     p = r.placebo
     s.append(f"Placebo recognition dates ({p['shift']} years early, pre-recognition years only): "
              f"{_pct(p['estimate'])} log points (95% CI {_pct(p['ci_low'])} to {_pct(p['ci_high'])}); "
@@ -140,7 +145,7 @@ def build_section(r: EffectsResults, label: str, simulated: bool, outcome: str, 
             "firms (and every round they were recognised in) flagged, loaded through the firm-panel schema "
             "(data_source=path)."),)
     src = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
-    lp = f"{outcome}: log points (x100 = approx. percent)"
+    lp = f"{outcome}: difference in logs (0.10 is about 10 percent)"
     window = r.event_study[r.event_study["event_time"].between(-5, 3)]
     tables = [
         Table(f"Estimators compared ({label})", lp, src, r.comparison.round(4), simulated),
@@ -172,6 +177,36 @@ def build_section(r: EffectsResults, label: str, simulated: bool, outcome: str, 
         headlines=(Headline("effect", f"Effect of recognition on {outcome} ({label})",
                             f"{_pct(cs['estimate'])} log points, 95% CI {_pct(cs['ci_low'])} to "
                             f"{_pct(cs['ci_high'])}", float(cs["estimate"]), simulated, trend=True),),
+        estimates=tuple(effects_estimates(r, simulated, outcome, mde, control_fact)),
+        warnings=tuple(drain_warnings()),
         params=params, raw_sha256=raw_sha256, simulated=simulated,
         vintage="simulated" if simulated else "census extract",
     )
+
+
+def effects_estimates(r: EffectsResults, simulated: bool, outcome: str, mde: pd.DataFrame | None,
+                      control_fact: str) -> list[Estimate]:
+    """The effects analysis's typed estimates: the headline effect (a check on the SIMULATED panel, an
+    estimate on a census extract), the truth when simulated, and what a census extract could detect.
+    """
+    c = r.comparison.set_index("estimator")
+    cs = c.loc[HEADLINE_ROW]
+    vintage = "simulated" if simulated else "census extract"
+    status = "check" if simulated else "estimate"
+    what = outcome.replace("log_", "")
+    out = [Estimate("effects.att", f"Average effect of a first recognition on firms' {what}",
+                    100 * float(cs["estimate"]), "log points", 100 * float(cs["ci_low"]), 100 * float(cs["ci_high"]),
+                    0.95, simulated=simulated, vintage=vintage, status=status,
+                    note="Callaway–Sant'Anna, simple aggregation")]
+    if TRUTH_ROW in c.index:
+        out.append(Estimate("effects.att_truth", "Effect built into the simulation", 100 * float(c.loc[TRUTH_ROW,
+                            "estimate"]), "log points", simulated=True, vintage="simulated", status="check"))
+    if mde is not None and len(mde):
+        column = max((col for col in mde.columns if col.startswith("MDE")), key=lambda col: mde[col].iloc[0])
+        total = mde[mde["recognised group"].str.endswith("(firm-recognitions)")].iloc[0]
+        out.append(Estimate(
+            "effects.mde", "Smallest effect a census extract could detect (all firm-recognitions)",
+            100 * float(total[column]), "log points", fact_ids=fact_ids_in(control_fact), status="estimate",
+            vintage="latest", note=f"80% power, 5% two-sided test, {column.removeprefix('MDE, ')} assumed",
+            extra={"treated_firms": int(total["treated firms"]), "control_firms": int(total["control firms"])}))
+    return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kip_analysis.errors import drain_warnings
+from kip_analysis.report.estimates import Estimate, fact_ids_in
 from kip_analysis.report.format import metric_label, number, with_unit
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
@@ -37,6 +39,10 @@ def facts_headline(rounds: pd.DataFrame, tracker: pd.DataFrame, conflicts: pd.Da
         "targets_no_actual": int((tracker["status"] == "no actual").sum()),
         "targets_open": int((tracker["status"] == "open").sum()),
         "conflicts": int(len(conflicts)),
+        "last_share_year": int(tracker.loc[tracker["metric"].str.endswith("_share") & tracker["actual"].notna(),
+                                           "target_year"].max()) if (tracker["metric"].str.endswith("_share")
+                                                                      & tracker["actual"].notna()).any()
+        else None,
     }
 
 
@@ -53,29 +59,43 @@ def facts_reading(headline: dict, tracker: pd.DataFrame) -> list[str]:
         + ("equal the sum of the rounds." if h["reported_totals_match"]
            else "do NOT all equal the sum of the rounds (see the reconciliation table)."),
     ]
-    met = tracker[tracker["status"] == "met"]
-    for _, t in met.iterrows():
-        sentences.append(
-            f"Target {t['target_id']} ({metric_label(t['metric'])}, {t['target_year']}: {number(t['low'])}"
-            + (f"–{number(t['high'])}" if t["high"] != t["low"] else "")
-            + f" {t['unit_canonical']}) was met: {number(t['actual'])}"
-            + ("." if t["high"] == t["low"] else
-               ", above the high end." if t["met_high"] else ", inside the range.")
-        )
     shares = tracker[tracker["metric"].str.endswith("_share")]
     if len(shares):
         sentences.append(
-            f"Of {len(shares)} output- and export-share targets and expectations known by "
-            f"{h['as_of_year']}, {int((shares['status'] == 'no actual').sum())} cannot be judged "
-            f"from the sources, which give shares only up to 2018, and "
-            f"{int((shares['status'] == 'open').sum())} are still open; the targets analysis "
-            "builds the shares from numerators and denominators instead."
+            (f"The sources give the output and export shares for target years only up to {h['last_share_year']}"
+             if h["last_share_year"] else "The sources give no output or export share for a target year")
+            + "; the targets "
+            "analysis builds the later shares from numerators and denominators, and states every target's "
+            "status (one status for each target, on the dashboard)."
         )
     sentences.append(
         f"The sources disagree in {h['conflicts']} places (conflicts table); no figure was "
         "chosen silently: the choice follows the source_preference parameter."
     )
     return sentences
+
+
+def facts_estimates(shown: pd.DataFrame, conflicts: pd.DataFrame, vintage: str) -> list[Estimate]:
+    """The programme's counts as typed estimates (sums of sourced rounds: actuals)."""
+    last = shown.iloc[-1]
+    products_ids = fact_ids_in(*shown["products_sources"])
+    firms_ids = fact_ids_in(*shown["firms_sources"])
+    first = int(shown["round"].min())
+    return [
+        Estimate("facts.products_cumulative", f"product-recognitions since {first}", float(last["products_cumulative"]),
+                 "products", fact_ids=products_ids, vintage=vintage, note="sum of rounds",
+                 extra={"first_round": first, "last_round": int(last["round"])}),
+        Estimate("facts.firms_cumulative", f"firm-recognitions since {first}", float(last["firms_cumulative"]),
+                 "firms", fact_ids=firms_ids, vintage=vintage, note="sum of rounds",
+                 extra={"first_round": first, "last_round": int(last["round"])}),
+        Estimate("facts.rounds", "recognition rounds", float(len(shown)), "rounds", fact_ids=products_ids,
+                 vintage=vintage, extra={"first_round": first, "last_round": int(last["round"])}),
+        Estimate("facts.latest_round_products", f"product-recognitions in the {int(last['round'])} round",
+                 float(last["products"]), "products", fact_ids=fact_ids_in(last["products_sources"]),
+                 vintage=vintage, extra={"round": int(last["round"])}),
+        Estimate("facts.conflicts", "places where the sources disagree", float(len(conflicts)), "conflicts",
+                 fact_ids=fact_ids_in(*conflicts["fact_a"], *conflicts["fact_b"]), vintage=vintage),
+    ]
 
 
 def conflicts_table(conflicts: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
@@ -91,7 +111,9 @@ def conflicts_table(conflicts: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
 
 
 def targets_table(track: pd.DataFrame) -> pd.DataFrame:
-    """The tracker as a reader's table: values formatted with their units."""
+    """The tracker as a reader's table: each target with the sourced actual for its year (values with
+    their units). It states no status: the targets analysis's verdicts are the one place a status is set.
+    """
     rows = []
     for t in track.itertuples():
         has_actual = t.status in ("met", "missed")
@@ -104,7 +126,6 @@ def targets_table(track: pd.DataFrame) -> pd.DataFrame:
             "actual": (with_unit(t.actual, t.actual, t.unit_canonical) + f" [{t.actual_source}]"
                        if has_actual else (f"— (nearest: {t.nearest_actual})"
                                            if isinstance(t.nearest_actual, str) else "—")),
-            "status": t.status,
         })
     return pd.DataFrame(rows)
 
@@ -124,10 +145,11 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
     cannot = []
     if (shares["status"] == "no actual").any():
         cannot.append(CannotSay(
-            "Did the programme meet its output- and export-share targets?",
-            f"the sources give the KIP shares only up to 2018; {int((shares['status'] == 'no actual').sum())} share "
-            "targets due by the reading year have no sourced actual.",
-            "an official KIP share of Hanoi's industrial production value and of its exports after 2018."))
+            "What are the official KIP shares of output and exports in the target years?",
+            f"no source states them for {int((shares['status'] == 'no actual').sum())} share targets due by the "
+            "reading year; the targets analysis estimates them from sourced numerators and denominators, and its "
+            "verdicts are estimates, not official figures.",
+            "an official KIP share of Hanoi's industrial production value and of its exports for those years."))
     cannot.append(CannotSay(
         "How many distinct firms and products has the programme recognised?",
         "the rounds report recognitions; a firm or product recognised again after its three-year validity counts "
@@ -151,7 +173,8 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
                                    "products_cumulative": "product-recognitions (sum of rounds)",
                                    "firms_cumulative": "firm-recognitions (sum of rounds)",
                                    "matches": "reported totals match"})),
-            Table("Targets against actuals", "as stated in each row", _ids(track, "source_id", "actual_source"),
+            Table("Targets and the sourced actuals for their years", "as stated in each row",
+                  _ids(track, "source_id", "actual_source"),
                   targets),
             Table("Where the sources disagree", "as stated in each row",
                   "facts " + ", ".join(sorted(set(conflicts.loc[conflicts["year"] <= as_of_year, "fact_a"])
@@ -165,11 +188,9 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
                      f"{headline['products_cumulative']} product-recognitions, {headline['firms_cumulative']} "
                      f"firm-recognitions in {headline['rounds']} rounds", float(headline["products_cumulative"]),
                      trend=True),
-            Headline("targets_judged", "Targets judged from the sources",
-                     f"met {headline['targets_met']}, missed {headline['targets_missed']}, no actual "
-                     f"{headline['targets_no_actual']}, open {headline['targets_open']}",
-                     float(headline["targets_met"])),
         ),
+        estimates=tuple(facts_estimates(shown, conflicts[conflicts["year"] <= as_of_year], vintage)),
+        warnings=tuple(drain_warnings()),
         params={"as_of_year": as_of_year, "vintage": vintage, "source_preference": source_preference},
         raw_sha256=timeline.attrs["raw_sha256"], simulated=False, vintage=vintage,
     )

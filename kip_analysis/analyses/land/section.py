@@ -2,7 +2,7 @@
 data (findings); the location choice, elasticities and subsidy counterfactual on the
 SIMULATED panel are method checks.
 
-May import: report, data.locations, analyses.land.fdi, analyses.land.leases,
+May import: report, data.geography, data.locations, analyses.land.fdi, analyses.land.leases,
 analyses.land.relocation.
 """
 
@@ -15,8 +15,12 @@ import pandas as pd
 from kip_analysis.analyses.land.fdi import FdiLocation, significance
 from kip_analysis.analyses.land.leases import RENT_RULES
 from kip_analysis.analyses.land.relocation import LocationChoice
+from kip_analysis.data.geography import display_names
 from kip_analysis.data.locations import WAGE_RULES
-from kip_analysis.report.format import interval
+from kip_analysis.errors import drain_warnings
+from kip_analysis.report.estimates import Estimate, fact_ids_in
+from kip_analysis.report.format import bounds
+from kip_analysis.report.format import estimate as fmt_estimate
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "Land leases and relocation"
@@ -34,21 +38,24 @@ CHOICE_NAMES: dict[str, str] = {"lease_x_land": "lease index × land intensity",
 def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame, pci_wide: pd.DataFrame,
                       land: pd.DataFrame) -> list[str]:
     """Findings from the sourced rents, the 2016 FDI counts and the PCI scores, each with its interval."""
-    consultants = ratios[~ratios["consultant"].str.startswith("source 001")]
+    consultants = ratios[~ratios["consultant"].str.startswith("source ")]
+    claims = ratios[ratios["consultant"].str.startswith("source ")]
     lo, hi = consultants["ratio"].min(), consultants["ratio"].max()
+    claim = "; ".join(f"{c.consultant} says {c.facts.split('(')[-1].rstrip(')')}" for c in claims.itertuples())
     sourced = path[path["status"] == "sourced"]
     c = fdi.coefficients.set_index("term")
     la = c.loc["land_access"]
+    coef_text = fmt_estimate(la["coef"], la["ci_low"], la["ci_high"])
     by_year = (("Against the northern average, the ratio was " + ", ".join(
         f"{r.ratio:.2f} in {r.year}" for r in sourced.itertuples())
         + " (sourced years; other years are interpolated or carried and labelled so).") if len(sourced) else
         "No year has both Hanoi's and the northern average rent sourced by this vintage.")
     out = [
         f"The consultants' figures put Hanoi's industrial-park rents at {lo:.2f}–{hi:.2f} times a comparator, "
-        f"depending on consultant and year (source 001 says 1.5–2). " + by_year,
+        f"depending on consultant and year" + (f" ({claim})" if claim else "") + ". " + by_year,
         f"Across the 63 provinces, newly licensed FDI projects in 2016 (conditional logit via Poisson, HC3 standard "
-        f"errors) went with PCI land access by a coefficient of {la['coef']:.3f} (95% CI "
-        f"{interval(la['ci_low'], la['ci_high'], 3)}, p = {la['p']:.2f}: {significance(la['p'])}) once distance to "
+        f"errors) went with PCI land access by a coefficient of "
+        f"{coef_text.rstrip(')')}, p = {la['p']:.2f}: {significance(la['p'])}) once distance to "
         f"Hanoi and to Ho Chi Minh City and income per capita are held fixed; "
         + "; ".join(f"{name} {c.loc[t, 'coef']:.2f} ({significance(c.loc[t, 'p'])})"
                     for t, name in TERM_NAMES.items() if t in c.index)
@@ -58,11 +65,12 @@ def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame
     out.append("Leaving one province out, the land-access coefficient is "
                + "; ".join(f"{r.coef:.2f} ({r.fit})" for r in loo.itertuples()) + ".")
     cf = fdi.counterfactual
+    after = fmt_estimate(100 * cf["share_after"], 100 * cf["share_after_low"], 100 * cf["share_after_high"], "%")
     out.append(f"If Hanoi's 2016 land-access score ({cf['from']:.2f}) had been its neighbours' median "
-               f"({cf['to']:.2f}), the model puts its share of new FDI projects at {100 * cf['share_after']:.1f}% "
-               f"(95% CI {interval(100 * cf['share_after_low'], 100 * cf['share_after_high'])} by the delta method, "
-               f"{interval(100 * cf['sim_low'], 100 * cf['sim_high'])} by simulation) against "
-               f"{100 * cf['share_before']:.1f}% predicted at its actual score"
+               f"({cf['to']:.2f}), the model puts its share of new FDI projects at {after.rstrip(')')} by the delta "
+               "method, "
+               f"{bounds(100 * cf['sim_low'], 100 * cf['sim_high'], '%')} by simulation) against "
+               f"{100 * cf['share_before']:.0f}% predicted at its actual score"
                + (": the interval includes the actual prediction, so the data cannot tell the change from zero."
                   if cf["share_after_low"] <= cf["share_before"] <= cf["share_after_high"] else ".")
                + " This concerns FDI location across provinces, not KIP firms' relocation.")
@@ -97,7 +105,7 @@ def wage_reading(places: pd.DataFrame, year: int) -> str:
 
 
 def _ci(row: pd.Series, low: str = "ci_low", high: str = "ci_high") -> str:
-    return interval(row[low], row[high])
+    return bounds(row[low], row[high])
 
 
 def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: bool) -> list[str]:
@@ -206,6 +214,10 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
     if year in set(r.places["year"]):
         findings += (wage_reading(r.places, year),)
     data_curve = r.curve.iloc[0]
+    rent_first = int(r.rent_panel.loc[r.rent_panel["status"] == "sourced", "year"].min())
+    wage_first = int(r.places.loc[r.places["wage_status"] != "carried back", "year"].min()) \
+        if (r.places["wage_status"] != "carried back").any() else year
+    left_out = list(r.places.attrs.get("left_out", []))
     places_title = "Places firms choose among, by year" + (" (SIMULATED design: every rent vintage)" if simulated
                                                            else "")
     return Section(
@@ -216,22 +228,21 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
         caveats=("The lease ratio enters the location choice as data, year by year (Hanoi's rent over the northern "
                  "average); the consultants' range and the lease_ratio parameter only set where the elasticity is "
                  "evaluated.",
-                 "Rents before 2019 are carried back and minimum wages before 2020 carried back from Decree 90/2019: "
-                 "those years add no time variation.",
+                 f"Rents before {rent_first} are carried back and minimum wages before {wage_first} carried back "
+                 "from the earliest decree in the table: those years add no time variation.",
                  "The SIMULATED panel's places use every sourced rent, whatever the memo's vintage: part of the "
                  "simulation's design, not a finding.",
-                 "Hải Phòng is left out of the choice set: the minimum-wage table covers Hanoi and its bordering "
-                 "provinces only.",
+                 *(f"Left out of the choice set: {why}." for why in left_out),
                  "Output-share points kept by a subsidy are not shown: the output share's denominator cannot be "
                  "assessed from published data (targets section).",
                  "Value added kept is not shown: the firm panel has revenue, not value added; a census extract with "
                  "value added would give it through the same code."),
         tables=(
             Table("Hanoi / neighbour lease ratios by consultant", "ratio of rents (USD per m² per lease term)",
-                  f"web_figures.csv rows {rent_facts}", r.ratios.round(2)),
+                  f"web_figures.csv rows {rent_facts}", display_names(r.ratios, ("comparator",)).round(2)),
             Table("Industrial-park rents by area and year", "USD per m² per lease term; status says sourced, "
                   "interpolated or carried", f"web_figures.csv rows {rent_facts}; rules: {RENT_RULES}",
-                  r.rent_panel.round(2)),
+                  display_names(r.rent_panel, ("area",)).round(2)),
             Table("Hanoi / northern-average rent ratio by year", "ratio", f"web_figures.csv rows {rent_facts}",
                   r.ratio_path.round(3)),
             Table("2016 FDI location (Poisson = conditional logit), every coefficient", "log-odds per unit; "
@@ -270,7 +281,51 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                      f"{data_curve['elasticity']:.2f} (95% CI {_ci(data_curve, 'delta_low', 'delta_high')}) at "
                      f"R = {data_curve['lease_ratio']:.2f}", float(data_curve["elasticity"]), simulated),
             Headline("fdi_land_access", "FDI location and PCI land access (2016, HC3)",
-                     f"{la['coef']:.3f} (95% CI {interval(la['ci_low'], la['ci_high'], 3)})", float(la["coef"])),
+                     f"{la['coef']:.3f} (95% CI {bounds(la['ci_low'], la['ci_high'])})", float(la["coef"])),
         ),
+        estimates=tuple(land_estimates(r, simulated, params.get("vintage", "latest"))),
+        warnings=tuple(drain_warnings()),
         params=params, raw_sha256=raw_sha256, simulated=simulated, vintage=params.get("vintage", "latest"),
     )
+
+
+def land_estimates(r: LandResults, simulated: bool, vintage: str) -> list[Estimate]:
+    """The land analysis's typed estimates: the consultants' lease ratios (sourced), the FDI location
+    model's land-access coefficient and Hanoi's counterfactual share (public data), and the
+    elasticity of relocations on the firm panel (a check when SIMULATED).
+    """
+    consultants = r.ratios[~r.ratios["consultant"].str.startswith("source ")]
+    cf = r.fdi.counterfactual
+    la = r.fdi.coefficients.set_index("term").loc["land_access"]
+    data_curve = r.curve.iloc[0]
+    sourced = r.ratio_path[r.ratio_path["status"] == "sourced"]
+    out = [
+        Estimate("land.lease_ratio_range", "Hanoi's industrial-park rent over a comparator's, across consultants",
+                 float(consultants["ratio"].median()), "times", float(consultants["ratio"].min()),
+                 float(consultants["ratio"].max()), 1.0, fact_ids_in(*consultants["facts"]), vintage=vintage,
+                 note="median, and the full range across consultants, periods and comparators",
+                 extra={"consultants": sorted(set(consultants["consultant"])),
+                        "periods": sorted(set(map(str, consultants["period"])))}),
+        Estimate("land.fdi_land_access", "FDI location and PCI land access, coefficient", float(la["coef"]),
+                 "log points per PCI point", float(la["ci_low"]), float(la["ci_high"]), 0.95, vintage=vintage,
+                 status="estimate", note="Poisson = conditional logit over 63 provinces, HC3",
+                 extra={"p": float(la["p"]), "year": 2016}),
+        Estimate("land.fdi_counterfactual_share", "Hanoi's share of new FDI projects with its neighbours' land access",
+                 100 * float(cf["share_after"]), "%", 100 * float(cf["share_after_low"]),
+                 100 * float(cf["share_after_high"]), 0.95, vintage=vintage, status="estimate",
+                 extra={"share_before": 100 * float(cf["share_before"]), "land_access_from": float(cf["from"]),
+                        "land_access_to": float(cf["to"])}),
+        Estimate("land.elasticity", "Elasticity of relocations to Hanoi's lease index", float(data_curve["elasticity"]),
+                 "% per 1% rent", float(data_curve["delta_low"]), float(data_curve["delta_high"]), 0.95,
+                 simulated=simulated, vintage="simulated" if simulated else vintage,
+                 status="check" if simulated else "estimate",
+                 extra={"lease_ratio": float(data_curve["lease_ratio"]),
+                        "truth": float(data_curve["true_elasticity"]) if "true_elasticity" in r.curve else None}),
+    ]
+    if len(sourced):
+        last = sourced.iloc[-1]
+        out.append(Estimate("land.lease_ratio_latest", f"Hanoi's rent over the northern average, {int(last['year'])}",
+                            float(last["ratio"]), "times", vintage=vintage, status="estimate",
+                            note="averages of different consultants' figures",
+                            extra={"year": int(last["year"])}))
+    return out

@@ -12,7 +12,9 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
-from kip_analysis.report.format import metric_label, pct, with_unit
+from kip_analysis.errors import drain_warnings
+from kip_analysis.report.estimates import Estimate, fact_ids_in
+from kip_analysis.report.format import metric_label, number, pct, with_unit
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
 
 TITLE = "Will the targets be met?"
@@ -60,8 +62,56 @@ def probability_table(probabilities: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+#: Fewer scored forecasts than this and no method is said to score best.
+MIN_SCORED: int = 5
+
+
+def _na(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame], probabilities: pd.DataFrame,
+                     vintage: str, uses_simulated: bool) -> list[Estimate]:
+    """The typed estimates of the targets analysis: per target its current value and its verdict (the one
+    status engine every statement of a target's status reads), and probabilities where a forecast is given.
+    """
+    out: list[Estimate] = []
+    for v in verdicts.to_dict("records"):
+        tid, metric = v["target_id"], v["metric"]
+        share = metric.endswith("_share")
+        unit = "%" if share else "products" if "products" in metric else "firms"
+        ids = fact_ids_in(str(v["current"]), str(v["base"]))
+        status = "estimate" if share else "actual"
+        current = None if _na(v["current_value"]) else float(v["current_value"])
+        year = str(v["current"])[:4]
+        table = influence.get(tid)
+        robust = None if table is None else bool(table.attrs["robust"])
+        flips = [] if table is None else [str(r.dropped) for r in table[table["flips"]].itertuples()]
+        label = f"{metric_label(metric)}, {v['target_year']}"
+        common = {"metric": metric, "target_year": int(v["target_year"]), "target_low": float(v["low"]),
+                  "target_high": float(v["high"]), "kind": v["kind"], "unit": unit,
+                  "value_year": int(year) if year.isdigit() else None}
+        out.append(Estimate(f"targets.{tid}.value", label, current, unit, fact_ids=ids, vintage=vintage,
+                            status=status, note=str(v["current"]), extra=common))
+        out.append(Estimate(
+            f"targets.{tid}.verdict", label, v["class"], "verdict", fact_ids=ids, vintage=vintage, status=status,
+            note=str(v["reason"]),
+            extra={**common, "actual_rate": None if _na(v["actual_rate"]) else float(v["actual_rate"]),
+                   "required_rate": None if _na(v["required_rate"]) else float(v["required_rate"]),
+                   "robust": robust, "flipped_by": flips}))
+    for p in probabilities.itertuples():
+        out.append(Estimate(
+            f"targets.{p.target_id}.p_reach_low", f"P(reaching the low end of the {p.target_year} target)",
+            float(p.p_reach_low), "probability", simulated=uses_simulated, vintage=vintage,
+            status="check" if uses_simulated else "forecast",
+            extra={"median": float(p.median), "q10": float(p.q10), "q90": float(p.q90), "unit_of_median": "%"}))
+    return out
+
+
 def backtest_sentences(scores: pd.DataFrame) -> list[str]:
-    """The rolling-origin backtest in one sentence per series."""
+    """The rolling-origin backtest in one sentence per series; a method "scores best" only on
+    at least :data:`MIN_SCORED` scored forecasts.
+    """
     out = []
     for series, g in scores.groupby("series", sort=True):
         g = g.set_index("method")
@@ -72,9 +122,10 @@ def backtest_sentences(scores: pd.DataFrame) -> list[str]:
         out.append(
             f"Backtest of {series} (rolling origins, one year ahead, {int(m['forecasts'])} forecasts): the workbook's "
             f"80% intervals covered {m['coverage_80']:.0%} of outcomes and its 95% intervals {m['coverage_95']:.0%}; "
-            f"mean CRPS {m['crps']:.3g} against {g.loc['last value', 'crps']:.3g} for the last value and "
-            f"{g.loc['historical mean', 'crps']:.3g} for the historical mean"
-            + (" — the workbook's method scores best." if best == "workbook model"
+            f"mean CRPS {number(m['crps'])} against {number(g.loc['last value', 'crps'])} for the last value and "
+            f"{number(g.loc['historical mean', 'crps'])} for the historical mean"
+            + (f" — too few scored forecasts (fewer than {MIN_SCORED}) to say which method scores best."
+               if m["forecasts"] < MIN_SCORED else " — the workbook's method scores best." if best == "workbook model"
                else f" — the {best} benchmark scores better; read the forecasts with that in mind."))
     return out
 
@@ -181,6 +232,8 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
                  "counts again."),
         tables=tuple(tables),
         exhibits=tuple(Exhibit.from_figure(name, fig, SOURCES, uses_simulated) for name, fig in figures.items()),
-        headlines=tuple(headlines), params=params, raw_sha256=raw_sha256, simulated=uses_simulated,
+        headlines=tuple(headlines), params=params, warnings=tuple(drain_warnings()),
+        estimates=tuple(target_estimates(verdicts, influence, probabilities, params.get("vintage", "latest"),
+                                         uses_simulated)), raw_sha256=raw_sha256, simulated=uses_simulated,
         vintage=params.get("vintage", "latest"),
     )

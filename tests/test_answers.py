@@ -1,0 +1,163 @@
+"""Typed estimates, the first screen rendered from them (bottom line, answers, dashboard), the one
+status engine, the Vietnamese catalog and the index's verdict matrix."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from kip_analysis.batch import index, jobs
+from kip_analysis.io import atomic_write
+from kip_analysis.report import answers, i18n, memo
+from kip_analysis.report.estimates import Estimate, EstimateError
+from kip_analysis.report.section import ContractError, Section
+
+SHA = {"x.csv": "0" * 64}
+
+
+def _verdict(tid: str, cls: str, value: float, ids: tuple[str, ...] = ("w023",), robust: bool | None = True,
+             metric: str = "kip_export_share", year: int = 2025, low: float = 20.0, high: float = 25.0,
+             kind: str = "target") -> list[Estimate]:
+    unit = "%" if metric.endswith("share") else "products"
+    extra = {"metric": metric, "target_year": year, "target_low": low, "target_high": high, "kind": kind,
+             "unit": unit, "value_year": year}
+    status = "estimate" if unit == "%" else "actual"
+    return [Estimate(f"targets.{tid}.value", "share", value, unit, fact_ids=ids, status=status, extra=extra),
+            Estimate(f"targets.{tid}.verdict", "share", cls, "verdict", fact_ids=ids, status=status, note="reason",
+                     extra={**extra, "actual_rate": None, "required_rate": None, "robust": robust,
+                            "flipped_by": [] if robust else ["w023"]})]
+
+
+def _sections(export_verdict: str = "met", simulated_att: bool = True) -> list[Section]:
+    facts = Section("01_programme_facts", "The programme in the sources", findings=("Rows w010 and w014.",),
+                    estimates=(Estimate("facts.products_cumulative", "products", 183.0, "products",
+                                        fact_ids=("w010",), extra={"first_round": 2018, "last_round": 2025}),
+                               Estimate("facts.firms_cumulative", "firms", 132.0, "firms",
+                                        extra={"first_round": 2018, "last_round": 2025}),
+                               Estimate("facts.rounds", "rounds", 8.0, "rounds",
+                                        extra={"first_round": 2018, "last_round": 2025})),
+                    raw_sha256=SHA, vintage="real_time")
+    targets = Section("03_targets", "Will the targets be met?", raw_sha256=SHA, vintage="real_time",
+                      estimates=tuple(_verdict("d008", export_verdict, 29.7, robust=False)
+                                      + _verdict("e004", "met", 15.0, year=2021, low=15, high=15)
+                                      + _verdict("a010", "missed", 10.9, year=2021, low=40, high=50,
+                                                 kind="expectation")
+                                      + _verdict("d006", "met", 183.0, ("w010",), None,
+                                                 "kip_products_cumulative", 2025, 150, 180)))
+    att = Estimate("effects.att", "Average effect of a first recognition on firms' revenue", 9.8, "log points", 5.0,
+                   14.0, 0.95, simulated=simulated_att, status="check" if simulated_att else "estimate")
+    effects = Section("02_programme_effects", "What recognition did to firms", raw_sha256=SHA,
+                      simulated=simulated_att, method_checks=("SIMULATED check.",) if simulated_att else (),
+                      estimates=(att, Estimate("effects.mde", "mde", 6.2, "log points", status="estimate",
+                                               extra={"treated_firms": 132, "control_firms": 10600})))
+    return [facts, effects, targets]
+
+
+def test_an_estimate_keeps_its_contract():
+    with pytest.raises(EstimateError, match="namespaced"):
+        Estimate("att", "x", 1.0)
+    with pytest.raises(EstimateError, match="must be 'check'"):
+        Estimate("effects.att", "x", 1.0, simulated=True, status="estimate")
+    with pytest.raises(EstimateError, match="level"):
+        Estimate("effects.att", "x", 1.0, low=0.0, high=2.0)
+    with pytest.raises(EstimateError, match="not fact ids"):
+        Estimate("facts.x", "x", 1.0, fact_ids=("row 3",))
+    with pytest.raises(ContractError, match="simulated but the Section is not"):
+        Section("02_programme_effects", "t", raw_sha256=SHA,
+                estimates=(Estimate("effects.att", "x", 1.0, simulated=True, status="check"),))
+    with pytest.raises(ContractError, match="not namespaced"):
+        Section("03_targets", "t", raw_sha256=SHA, estimates=(Estimate("land.x", "x", 1.0),))
+
+
+def test_answers_never_use_a_simulated_estimate_and_say_what_would_settle_it():
+    est = memo.all_estimates(_sections())
+    effects = answers.effects_answer(est)
+    assert not effects.answered and "confidential" in effects.verdict and "9.8" not in effects.number
+    assert "6 log points" in effects.number and "census" in effects.change
+    real = answers.effects_answer(memo.all_estimates(_sections(simulated_att=False)))
+    assert real.answered and real.verdict == "Recognition raised firms' revenue."
+    assert real.number == "9.8 log points (95% CI 5.0 to 14.0)."
+
+
+def test_targets_answer_and_dashboard_read_the_verdict_estimates():
+    est = memo.all_estimates(_sections())
+    rows = answers.dashboard(est)
+    assert [(r.what, r.year, r.verdict) for r in rows] == [
+        ("KIP share of city exports", 2021, "met"), ("KIP share of city exports", 2025, "met"),
+        ("Products recognised", 2025, "met")]
+    assert rows[0].target == "15% (also stated: 40–50%)"  # statements of one target grouped, the other named
+    assert rows[1].flip.startswith("yes") and rows[2].flip == "not tested"
+    a = answers.targets_answer(est, 2025)
+    assert a.verdict.startswith("Of 2 targets due in 2025: 2 met or on track, 0 behind")
+    assert a.confidence == "Low" and "single source row" in a.change  # d008 rests on one row
+    assert "29.7%" in a.number and "20–25%" in a.number
+
+
+def _write_memo(folder, year, sections):
+    files = memo.compose_memo(folder, year, "baseline", "as published", sections, None, built="fixed")
+    for rel, text in files.items():
+        atomic_write(folder / rel, text)
+    return files
+
+
+def test_changing_one_verdict_estimate_changes_every_statement_of_it(tmp_path):
+    outcomes = []
+    for year, verdict in ((2024, "met"), (2025, "missed")):
+        folder = tmp_path / str(year) / "baseline"
+        _write_memo(folder, year, _sections(export_verdict=verdict))
+        outcomes.append(jobs.Outcome(f"{year}/baseline/00_annual_memo", "00_annual_memo", year, "baseline", "built"))
+    page = html.unescape((tmp_path / "2025" / "baseline" / "memo.html").read_text())
+    results = json.loads((tmp_path / "2025" / "baseline" / "results.json").read_text())
+    assert "1 met or on track, 1 behind" in page  # the bottom line and the answer
+    dash = page[page.index('id="dashboard"'):page.index('id="q-effects"')]
+    assert "missed" in dash
+    assert next(r for r in results["dashboard"] if r["year"] == 2025 and r["metric"] == "kip_export_share"
+                )["verdict"] == "missed"
+    csv = (tmp_path / "2025" / "baseline" / "data" / "targets_dashboard.csv").read_text()
+    assert "missed" in csv
+    idx = html.unescape(index.write_index(tmp_path, outcomes).read_text())
+    assert "KIP share of city exports 2025: met in the 2024 memo, missed in the 2025 memo" in idx
+    vi = (tmp_path / "2025" / "baseline" / "memo.vi.html").read_text()
+    assert "không đạt" in vi and 'lang="vi"' in vi
+
+
+def test_main_body_has_no_fact_id_no_simulated_and_links_every_fact_id(tmp_path):
+    _write_memo(tmp_path, 2025, _sections())
+    page = (tmp_path / "memo.html").read_text()
+    main = page[:page.index('id="annex"')]
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert "SIMULATED" not in text and not re.search(r"\b[a-ew]\d{3}\b", text)
+    linked = set(re.findall(r'href="#src-(\w+)"', page))
+    entries = set(re.findall(r'id="src-(\w+)"', page))
+    assert {"w010", "w014", "w023"} <= linked <= entries
+
+
+def test_the_vietnamese_catalog_translates_every_message_with_the_same_slots():
+    assert i18n.missing(list(answers.M.values()), "vi") == []
+    for en in answers.M.values():
+        vi = i18n.catalog("vi").get(en).string
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", vi)), en
+
+
+def test_vietnamese_numbers_use_the_vietnamese_separators():
+    est = memo.all_estimates(_sections())
+    text = " ".join(answers.bottom_line(est, 2025, "vi"))
+    assert "183 lượt sản phẩm" in text
+    a = answers.targets_answer(est, 2025, "vi")
+    assert "29,7%" in a.number
+
+
+def test_results_json_holds_every_estimate_with_a_schema_version(tmp_path):
+    files = _write_memo(tmp_path, 2025, _sections())
+    payload = json.loads(files["results.json"])
+    assert payload["schema_version"] == 1 and len(payload["estimates"]) == 3 + 8 + 2
+    back = [Estimate.from_dict(e) for e in payload["estimates"]]
+    assert {e.key for e in back} == set(memo.all_estimates(_sections()))
+    for rel in files:
+        if rel.endswith(".csv"):
+            frame = pd.read_csv(tmp_path / rel)
+            assert {"units", "source"} <= set(frame.columns)
