@@ -24,7 +24,7 @@ def check_year(name: str, value: object, years: tuple[int, ...] = config.YEARS) 
     >>> check_year("memo_year", 2030)
     Traceback (most recent call last):
     ...
-    kip_analysis.errors.ParameterError: memo_year=2030 is out of range; allowed years: 2018-2025
+    kip_analysis.errors.ParameterError: memo_year=2030 is out of range; allowed years: 2018-2026
     """
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParameterError(f"{name}={value!r} must be an integer year {years[0]}-{years[-1]}")

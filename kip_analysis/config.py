@@ -8,6 +8,7 @@ whole workbook somewhere else by setting ``KIP_ROOT`` (and the shared folder by
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -21,9 +22,28 @@ REPORTS: Path = ROOT / "reports"
 SHARED: Path = Path(os.environ.get("KIP_SHARED_DIR", ROOT.parent / "shared"))
 ARTICLES: Path = SHARED / "sources"
 
-#: First and last year the programme data cover (relaunch to the latest round).
+#: First year the memos cover (the programme's relaunch).
 FIRST_YEAR: int = 2018
-LAST_YEAR: int = 2025
+
+
+def latest_published_year(raw: Path = DATA_RAW) -> int:
+    """The latest year in which a sourced row was published: the ``published`` column of every raw
+    table that has one (articles, web pages' dates, the newest web figures). The memo years run to it,
+    so next year's sourced rows bring next year's memo with no code change.
+    """
+    latest = FIRST_YEAR
+    for path in sorted(raw.rglob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            if "published" not in (reader.fieldnames or ()):
+                continue
+            years = [int(row["published"][:4]) for row in reader if (row.get("published") or "")[:4].isdigit()]
+            latest = max([latest, *years])
+    return latest
+
+
+#: Last memo year: the latest year the sourced data reach (not a constant).
+LAST_YEAR: int = latest_published_year()
 #: Memo years: one memo per programme year.
 YEARS: tuple[int, ...] = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 #: Last year a target may be set for (the 2030 vision).

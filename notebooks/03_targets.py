@@ -23,17 +23,18 @@
 # **Method.** A real-time reading: only facts published by the end of `as_of_year` are used
 # (`vintage="latest"` gives an ex-post revision). Each target first gets a **progress
 # verdict** in the manner of UN ESCAP's SDG progress reports — the pace achieved since the base
-# year against the pace the target requires. The output share's denominator has no sourced
-# level; the statements that imply it are checked against each other (anchor table), and when
-# they disagree the output-share targets cannot be assessed. Export-share verdicts come with a
-# leave-one-row-out influence table. Probabilities from a Monte Carlo are given only for targets
-# at least a year ahead whose inputs passed the checks. Rolling-origin backtests score the
-# forecasts of the observed series against naive benchmarks. No firm-level data is used.
+# year against the pace the target requires. Rows are first checked against each other
+# (`kip_analysis.data.plausibility`): a verdict resting on a flagged row is undetermined. The
+# output share is measured on the production-value base (the sourced 2017 level carried by index
+# growth, with a price band); export shares on the definition each target names (products or
+# enterprises). Export-share verdicts come with a leave-one-row-out influence table.
+# Probabilities from a Monte Carlo are given only when the forecast's backtests have earned them
+# (`backtest.gate`). No firm-level data is used.
 
 # %% tags=["parameters"]
 as_of_year: int = 2025  # forecast made with data about years up to this one
 vintage: str = "real_time"  # real_time uses only facts published by the end of the year; latest is an ex-post revision
-target_year: int = 2025  # last year forecast; targets due up to it get probabilities
+target_year: int = 0  # last year forecast (0: the horizon, 2030); targets due up to it get probabilities
 scenario: str = "baseline"  # one of kip_analysis.analyses.targets.scenarios.NAMES
 n_draws: int = 2000  # Monte Carlo draws
 source_preference: str = "low"  # which figure to use when sources disagree: low, high, latest, earliest
@@ -68,7 +69,8 @@ if uses_simulated:  # exit rate from the location choice (04_land_relocation), e
     levers = dataclasses.replace(levers, exit_rate=relocation.kip_exit_rate(choice, p.as_of_year))
     display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
                  f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
-assumptions = shares.ShareAssumptions(product_growth=levers.product_growth, source_preference=p.source_preference)
+# the past is built with the sourced default assumptions: a scenario's levers change only the future (the forecast)
+assumptions = shares.ShareAssumptions(source_preference=p.source_preference)
 display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`. "
                  f"Vintage **{p.vintage}**: {facts.attrs.get('excluded_as_later', 0)} facts published after "
                  f"{p.as_of_year} are left out."))
@@ -97,7 +99,8 @@ targets_table(track).set_index("target").join(by_preference.add_prefix("status i
 # %%
 anchor_table = anchors.anchor_table(facts)
 agree = anchors.anchors_agree(anchor_table)
-display(anchor_table, Markdown(f"Anchors agree: **{agree}**."))
+levels = anchors.level_checks(facts)  # each stated share against the sourced level of production value
+display(anchor_table, Markdown(f"Anchors agree: **{agree}**."), levels)
 
 # %% [markdown]
 # ## Building the shares: numerators, denominators and every assumption
@@ -119,7 +122,7 @@ display(values, pd.DataFrame({"assumption": list(assumptions.describe()),
 # no output-share probability is given: it is a sensitivity grid, not a forecast.
 
 # %%
-production = shares.production_value(facts, growth[growth["year"] > 2018], assumptions)
+production = shares.production_value(facts, growth, assumptions)
 sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year).round(1)
 
 # %% [markdown]
@@ -138,17 +141,35 @@ influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumpti
 display(section.verdict_table(verdict_rows), *influence.values())
 
 # %% [markdown]
+# ## Backtests: rolling origins, real-time data, naive benchmarks
+#
+# Scored before any forecast: a probability is published only when every series the share forecast
+# rests on has at least five scored forecasts and intervals that covered what they claim (`backtest.gate`).
+
+# %%
+detail = backtest.rolling_origin(facts, iip, range(2016, p.as_of_year), n_draws=1000)  # outcomes known by as_of_year
+scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
+    columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
+earned, gate_reasons = backtest.gate(scores)
+display(detail.round(2), scores.round(3),
+        Markdown("Forecast gate: **open**." if earned else "Forecast gate: **closed** — " + "; ".join(gate_reasons)))
+
+# %% [markdown]
 # ## Probabilities, where a forecast has a horizon
 #
 # A Monte Carlo over parameter, model and scenario uncertainty, for export-share targets at
-# least a year after the reading year (the output share is left out while its anchors disagree).
+# least a year after the reading year (the output share is left out while its anchors disagree),
+# only when the forecast gate above is open.
 
 # %%
-fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers, p.n_draws,
-                              assumptions=assumptions)
-display(Markdown("\n".join(f"- {note}" for note in fc.notes)), fc.growth_model.table)
-probabilities = fc.probabilities[(fc.probabilities["metric"] == "kip_export_share")
-                                 & (fc.probabilities["target_year"] > p.as_of_year)]
+probabilities = pd.DataFrame(columns=["target_id", "metric", "target_year", "kind", "low", "high", "p_reach_low",
+                                      "p_in_range", "median", "q10", "q90", "q025", "q975"])
+if earned and p.target_year > p.as_of_year:
+    fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers, p.n_draws,
+                                  assumptions=dataclasses.replace(assumptions, product_growth=levers.product_growth))
+    display(Markdown("\n".join(f"- {note}" for note in fc.notes)), fc.growth_model.table)
+    probabilities = fc.probabilities[(fc.probabilities["metric"] == "kip_export_share")
+                                     & (fc.probabilities["target_year"] > p.as_of_year)]
 exhibits = {}
 if len(probabilities):
     fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario,
@@ -162,21 +183,12 @@ else:  # no forecast with a horizon: the shares computed from the sourced rows, 
 probabilities
 
 # %% [markdown]
-# ## Backtests: rolling origins, real-time data, naive benchmarks
-
-# %%
-detail = backtest.rolling_origin(facts, iip, range(2016, p.as_of_year), n_draws=1000)  # outcomes known by as_of_year
-scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
-    columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
-display(detail.round(2), scores.round(3))
-
-# %% [markdown]
 # ## The section as the memo shows it
 
 # %%
 result = section.build_section(
     verdict_rows, anchor_table, agree, influence, probabilities, scores, exhibits, p.as_of_year, p.scenario,
-    uses_simulated, assumptions.describe(),
+    uses_simulated, assumptions.describe(), gate_reasons=gate_reasons, levels=levels,
     params={"as_of_year": p.as_of_year, "vintage": p.vintage, "target_year": p.target_year, "scenario": p.scenario,
             "n_draws": p.n_draws, "source_preference": p.source_preference},
     raw_sha256=tables["programme_timeline"].attrs["raw_sha256"])

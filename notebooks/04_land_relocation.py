@@ -146,9 +146,12 @@ display(pci_wide, pci_land)
 places = firms.truth.places if firms.simulated else locations.load_choice_attributes(facts)
 for note in places.attrs.get("left_out", []):
     display(Markdown(f"*Left out of the choice set:* {note}"))
-display(places[places["year"] == p.memo_year].drop(columns=["year"]).round(3))
-choice = relocation.location_choice(firms.data, places, p.memo_year)
-within = relocation.location_choice(firms.data, places, p.memo_year, time_only=True)
+year = min(p.memo_year, int(firms.data["year"].max()))  # the latest year the firm panel has firms at risk in
+if year < p.memo_year:
+    display(Markdown(f"The firm panel ends in {year}: the choice is fitted and evaluated up to its last year."))
+display(places[places["year"] == year].drop(columns=["year"]).round(3))
+choice = relocation.location_choice(firms.data, places, year)
+within = relocation.location_choice(firms.data, places, year, time_only=True)
 truth = true_coefficients(firms.truth.params.choice, places, choice.reference) if firms.simulated else None
 for fit in (choice, within):
     for note in fit.coefficients.attrs["dropped"]:
@@ -169,7 +172,6 @@ choice_table
 # the consultants' range and the `lease_ratio` parameter.
 
 # %%
-year = p.memo_year
 consultant_ratios = ratios.loc[~ratios["consultant"].str.startswith("source 001"), "ratio"]
 scenarios = {"data (R_t)": None, "consultants' lowest": float(consultant_ratios.min()), "source 001 low": 1.5,
              "lease_ratio parameter": p.lease_ratio, "source 001 high": 2.0,

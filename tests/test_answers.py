@@ -92,7 +92,7 @@ def test_targets_answer_and_dashboard_read_the_verdict_estimates():
     assert rows[0].target == "15% (also stated: 40–50%)"  # statements of one target grouped, the other named
     assert rows[1].flip.startswith("yes") and rows[2].flip == "not tested"
     a = answers.targets_answer(est, 2025)
-    assert a.verdict.startswith("Of 2 targets due in 2025: 2 met or on track, 0 behind")
+    assert a.verdict.startswith("Targets due in 2025 or later (2): 2 met or on track, 0 behind")
     assert a.confidence == "Low" and "single source row" in a.change  # d008 rests on one row
     assert "29.7%" in a.number and "20–25%" in a.number
 
@@ -112,7 +112,7 @@ def test_changing_one_verdict_estimate_changes_every_statement_of_it(tmp_path):
         outcomes.append(jobs.Outcome(f"{year}/baseline/00_annual_memo", "00_annual_memo", year, "baseline", "built"))
     page = html.unescape((tmp_path / "2025" / "baseline" / "memo.html").read_text())
     results = json.loads((tmp_path / "2025" / "baseline" / "results.json").read_text())
-    assert "1 met or on track, 1 behind" in page  # the bottom line and the answer
+    assert "(2): 1 met or on track, 1 behind" in page  # the bottom line and the answer
     dash = page[page.index('id="dashboard"'):page.index('id="q-effects"')]
     assert "missed" in dash
     assert next(r for r in results["dashboard"] if r["year"] == 2025 and r["metric"] == "kip_export_share"

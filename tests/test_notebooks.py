@@ -65,7 +65,7 @@ def test_programme_facts_notebook_publishes_sourced_numbers(tmp_path):
 
 
 def test_memo_notebook_refuses_a_bad_year(tmp_path):
-    with pytest.raises(papermill.PapermillExecutionError, match="allowed years: 2018-2025"):
+    with pytest.raises(papermill.PapermillExecutionError, match=f"allowed years: 2018-{config.LAST_YEAR}"):
         _execute(tmp_path, "00_annual_memo", {"memo_year": 2031, "results_dir": str(tmp_path)})
 
 

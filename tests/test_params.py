@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kip_analysis import config
 from kip_analysis.analyses.facts.params import validate as validate_facts
 from kip_analysis.analyses.targets import scenarios
 from kip_analysis.batch import cli, jobs
@@ -13,7 +14,7 @@ from kip_analysis.errors import ParameterError
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"as_of_year": 2017, "source_preference": "low"}, "allowed years: 2018-2025"),
+        ({"as_of_year": 2017, "source_preference": "low"}, f"allowed years: 2018-{config.LAST_YEAR}"),
         ({"as_of_year": "2020", "source_preference": "low"}, "must be an integer year"),
         ({"as_of_year": True, "source_preference": "low"}, "must be an integer year"),
         ({"as_of_year": 2020, "source_preference": "median"}, "expected one of low, high, latest, earliest"),
@@ -32,8 +33,9 @@ def test_scenario_must_be_defined():
 
 def test_years_option():
     assert jobs.parse_years("2019,2021-2022") == [2019, 2021, 2022]
-    assert jobs.parse_years(None) == list(range(2018, 2026))
-    for bad, message in [("2026", "out of range"), ("20x9", "not a year"), ("2021-2019", "selects no year")]:
+    assert jobs.parse_years(None) == list(range(2018, config.LAST_YEAR + 1))
+    cases = [(str(config.LAST_YEAR + 1), "out of range"), ("20x9", "not a year"), ("2021-2019", "selects no year")]
+    for bad, message in cases:
         with pytest.raises(ParameterError, match=message):
             jobs.parse_years(bad)
 
@@ -54,7 +56,7 @@ def test_overrides_are_typed_by_the_notebooks_declarations():
 
 def test_cli_rejects_bad_parameters_before_any_kernel(capsys, tmp_path):
     assert cli.main(["--years", "2030", "--out", str(tmp_path)]) == 2
-    assert "allowed years: 2018-2025" in capsys.readouterr().err
+    assert f"allowed years: 2018-{config.LAST_YEAR}" in capsys.readouterr().err
     assert cli.main(["--scenario", "utopia", "--out", str(tmp_path)]) == 2
     assert "scenario 'utopia' is not defined" in capsys.readouterr().err
     assert cli.main(["-p", "bogus=1", "--out", str(tmp_path)]) == 2

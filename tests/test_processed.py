@@ -123,3 +123,29 @@ def test_build_is_deterministic(tmp_path):
     processed.write_all(tmp_path / "b")
     for name in ("facts", "recognition_rounds", "programme_timeline", "targets", "conflicts"):
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
+
+
+def test_web_rows_are_dated_by_publication_not_by_the_period_they_describe():
+    from kip_analysis.data import catalog, facts
+    from kip_analysis.data.raw import load_table
+
+    f = facts.all_facts()
+    web = f[f["fact_id"].str[0].isin(["w", "s"])]
+    dates = load_table("web_publication_dates").set_index("source")
+    assert set(web["source_id"]) <= set(dates.index)  # every page has a date and a basis
+    assert (web["available_from"] == web["source_id"].map(dates["published"])).all()
+    assert not web["availability_rule"].str.startswith("no page date").any()
+    rents_2019 = web[(web["metric"] == "ip_rent") & (web["period"] == "2019Q3") & web["note"].str.contains("CBRE")]
+    assert len(rents_2019) and (rents_2019["available_from"] > "2019-12-31").all()  # from a November 2020 page
+    assert catalog.get("web_publication_dates").sidecar.exists()
+
+
+def test_a_page_without_a_publication_date_is_an_error(write_csv):
+    from kip_analysis.data import facts
+    from kip_analysis.errors import DataValidationError
+
+    web = pd.DataFrame([{"series": "exports", "geography": "Hanoi", "period": "2030", "value": "1",
+                         "unit": "USD billion", "source": "https://example.org/new-page", "quote": "1", "note": None}])
+    web.attrs["path"] = "web_figures.csv"
+    with pytest.raises(DataValidationError, match="line 2, column 'source': no publication date for the page"):
+        facts.web_facts(web)

@@ -47,15 +47,17 @@ def test_share_arithmetic(data):
     facts, rounds, _, iip = data
     a = shares.ShareAssumptions()
     table = shares.shares(facts, rounds, iip, a).set_index("year")
-    assert table.loc[2018, "output_share"] == pytest.approx(35.2)
-    assert table.loc[2018, "production_value_vnd_bn"] == pytest.approx(40000 / 0.352)
-    assert table.loc[2019, "production_value_vnd_bn"] == pytest.approx(40000 / 0.352 * 1.0845)
+    # the production-value base: the sourced 2017 level (n002) carried by index growth (2018 +7.29%, 2019 +8.45%)
+    assert table.loc[2018, "production_value_vnd_bn"] == pytest.approx(499932 * 1.0729)
+    assert table.loc[2018, "output_share"] == pytest.approx(100 * 40000 / (499932 * 1.0729))
+    assert table.loc[2019, "production_value_vnd_bn"] == pytest.approx(499932 * 1.0729 * 1.0845)
+    assert table.loc[2019, "output_share_low"] < table.loc[2019, "output_share"]  # prices up to 4% a year
     values = shares.round_values(facts, rounds, a).set_index("round")
     by_hand = 40000 * 1.095**2 + values.loc[2019, "revenue"] * 1.095 + values.loc[2020, "revenue"]
     assert table.loc[2020, "kip_revenue_vnd_bn"] == pytest.approx(by_hand)
     # 2022: rounds 2020-2022 in force; exports 2022 = 17.1 USD bn
     assert table.loc[2022, "city_exports_usd_m"] == 17100.0
-    assert "output share over 100%" in table.loc[2023, "flag"]
+    assert table["output_share"].dropna().lt(100).all()  # on the production-value base no share passes 100%
     # 2018: back-cast from the supplement's 2019 level (s002) with its 2019 growth of 20.3% (s003); the
     # 2017 level (s007) grown by 2018's 18.8% (s004) gives 14,018, within 1%
     assert table.loc[2018, "city_exports_usd_m"] == pytest.approx(16_700 / 1.203) and table.loc[2018, "flag"] == ""
@@ -71,19 +73,24 @@ def test_denominator_gap_methods(data):
     assert shares.iip_growth(facts, iip, shares.ShareAssumptions(), range(2014, 2015))["growth_pct"].iloc[0] == (
         pytest.approx(4.2))  # GSO provincial table
     ex = shares.city_exports(facts, shares.ShareAssumptions()).set_index("year")
-    assert ex.loc[2024, "exports_usd_m"] == pytest.approx(15500 * 12 / 10)
+    assert ex.loc[2024, "exports_usd_m"] == 19_400.0  # sourced now (n016); before it, Jan-Oct x 12/10
+    no_2024 = facts[~facts["fact_id"].isin(["n016"])]
+    assert shares.city_exports(no_2024, shares.ShareAssumptions()).set_index("year").loc[2024, "exports_usd_m"] == (
+        pytest.approx(15500 * 12 / 10))
     assert ex.loc[2020, "exports_usd_m"] == pytest.approx(15500 / 1.022)
     assert ex.loc[2019, "exports_usd_m"] == 16_700.0 and ex.loc[2019, "how"] == "sourced s002"
     assert ex.loc[2017, "exports_usd_m"] == 11_800.0  # the supplement's 2017 level (s007)
-    gaps = shares.city_exports(facts, shares.ShareAssumptions(export_gap="none")).set_index("year")
+    gaps = shares.city_exports(no_2024, shares.ShareAssumptions(export_gap="none")).set_index("year")
     assert math.isnan(gaps.loc[2024, "exports_usd_m"])
+
+
 
 
 def test_missing_denominator_rows_give_clear_errors(data):
     facts = data[0]
-    with pytest.raises(ValueError, match="anchor rows b015"):
-        shares.production_value(facts[facts["fact_id"] != "b017"], pd.DataFrame(columns=["year", "growth_pct",
-                                                                                          "source"]),
+    without_level = facts[(facts["metric"] != "industrial_production_value") & (facts["fact_id"] != "b017")]
+    with pytest.raises(ValueError, match="no sourced level of production value and no anchor rows b015"):
+        shares.production_value(without_level, pd.DataFrame(columns=["year", "growth_pct", "source"]),
                                 shares.ShareAssumptions())
     with pytest.raises(ValueError, match="at least three observed years"):
         from kip_analysis.estimators.growth import simulate_log_rw
@@ -93,10 +100,11 @@ def test_missing_denominator_rows_give_clear_errors(data):
 
 def test_planned_products(data):
     _, rounds, target_table, _ = data
-    low, high, source = targets.planned_products(target_table, rounds[rounds["round"] <= 2022], 2022)
-    assert (low, high) == pytest.approx(((150 - 79) / 3, (180 - 79) / 3)) and "d006" in source
+    known = rounds[rounds["round"] <= 2022]
+    low, high, source = targets.planned_products(target_table, known, 2022)  # the history of rounds, not the plan
+    assert (low, high) == (known["products"].min(), known["products"].max()) and "plans not used" in source
     low, high, source = targets.planned_products(target_table, rounds[rounds["round"] <= 2018], 2018)
-    assert low == high == 61 and "no plan known" in source
+    assert low == high == 61
 
 
 def test_known_probability_recovered_within_monte_carlo_error():

@@ -102,7 +102,7 @@ def parse_years(text: str | None) -> list[int]:
     >>> parse_years("2017")
     Traceback (most recent call last):
     ...
-    kip_analysis.errors.ParameterError: --years: 2017 is out of range; allowed years: 2018-2025
+    kip_analysis.errors.ParameterError: --years: 2017 is out of range; allowed years: 2018-2026
     """
     if not text:
         return list(config.YEARS)

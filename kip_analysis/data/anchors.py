@@ -1,15 +1,15 @@
 """Anchor consistency for the output share: every sourced figure that implies the city
 denominator, the level it implies, and whether the implied levels agree.
 
-May import: nothing from the package (a pure function of the facts table).
+May import: nothing from the package (pure functions of the facts table).
 
 The output share's denominator (Hà Nội's industrial production value) has no sourced level.
 It can only be implied from statements of the form "X is p% of Y" whose X is sourced:
 
 - b017: the 2018 round's VND40,000bn (b015) were 35.2% of industrial production value;
 - c008: the same products were "35 percent of the city's total industrial output";
-- a006: the old programme's 59 products were 6% of industrial output in 2017, with the revenue
-  stated for them (b003, VND60 trillion, period 2005-2017 as the source gives it);
+- (a006, the old programme's 6% of industrial output in 2017, is not an anchor: the only revenue
+  stated for those products, b003's VND60 trillion, is cumulative over 2005-2017, not one year's);
 - b018: the same VND40,000bn were 7.7% of GRDP, against the sourced GRDP (2019 level carried
   back one year by the sourced 2019 real growth).
 
@@ -61,15 +61,6 @@ def anchor_table(facts: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFr
                      "output", "concept": "industrial production value", "year": 2018,
                      "implied_vnd_bn": revenue_2018 / (c008 / 100), "compared_with": "b015 / b017",
                      "reference_vnd_bn": reference})
-    old_revenue, old_share = _value(facts, "b003"), _value(facts, "a006")
-    growth_2018 = _series_value(facts, "iip_growth", 2018)
-    if old_revenue is not None and old_share is not None and growth_2018 is not None:
-        rows.append({"anchor": "b003 / a006", "statement": f"59 old-programme products' VND{old_revenue / 1000:g} "
-                     f"trillion (2005-2017) = {old_share:g}% of industrial output in 2017",
-                     "concept": "industrial production value", "year": 2017,
-                     "implied_vnd_bn": old_revenue / (old_share / 100),
-                     "compared_with": f"b015 / b017 carried back to 2017 by the 2018 index growth ({growth_2018[1]})",
-                     "reference_vnd_bn": reference / (1 + growth_2018[0] / 100)})
     grdp_share = _value(facts, "b018")
     grdp_2019, growth_2019 = _series_value(facts, "grdp_nominal", 2019), _series_value(facts, "grdp_growth", 2019)
     if grdp_share is not None and grdp_2019 is not None and growth_2019 is not None:
@@ -79,6 +70,68 @@ def anchor_table(facts: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFr
                      f"({growth_2019[1]})", "reference_vnd_bn": grdp_2019[0] / (1 + growth_2019[0] / 100)})
     table = pd.DataFrame(rows)
     table["ratio"] = table["implied_vnd_bn"] / table["reference_vnd_bn"]
+    table["consistent"] = (table["ratio"] - 1).abs() <= tolerance
+    return table
+
+
+def _carried(facts: pd.DataFrame, metric: str, year: int) -> tuple[float, int, str] | None:
+    """The latest sourced level of ``metric`` up to ``year``, carried to ``year`` by the sourced real
+    index growth of the years between (none sourced: carried flat, said in the note).
+    """
+    rows = facts[(facts["metric"] == metric) & (facts["kind"] == "actual") & (facts["year_end"] <= year)]
+    if rows.empty:
+        return None
+    first = rows.sort_values(["year_end", "fact_id"]).iloc[-1]
+    level, from_year, how = float(first["value_low_c"]), int(first["year_end"]), [str(first["fact_id"])]
+    for y in range(from_year + 1, year + 1):
+        g = _series_value(facts, "iip_growth", y)
+        if g is None:
+            how.append(f"{y} flat (no sourced growth)")
+        else:
+            level *= 1 + g[0] / 100
+            how.append(f"{y} +{g[0]:g}% ({g[1]})")
+    return level, from_year, ", ".join(how)
+
+
+#: Denominators a share may be checked against: the share metric, the sourced level's metric.
+LEVELS: dict[str, tuple[str, str]] = {
+    "kip_output_share": ("industrial_production_value", "industrial production value"),
+    "kip_grdp_share": ("grdp_nominal", "GRDP"),
+}
+
+
+def level_checks(facts: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFrame:
+    """Every share stated for a round whose revenue is sourced, against a sourced level of its
+    denominator: the denominator the share implies (revenue / share), the sourced level carried to
+    that year, their ratio, and whether it lies within ``tolerance``.
+    """
+    rows = []
+    for metric, (level_metric, concept) in LEVELS.items():
+        shares = facts[(facts["metric"] == metric) & (facts["kind"] == "actual") & facts["cohort"].notna()
+                       & (facts["period_kind"] == "year")]
+        for sh in shares.itertuples():
+            revenue = facts[(facts["metric"] == "kip_product_revenue") & (facts["cohort"] == sh.cohort)
+                            & (facts["year_end"] == sh.year_end)]
+            if revenue.empty:
+                continue
+            rev = revenue.sort_values("fact_id").iloc[0]
+            year = int(sh.year_end)
+            level = _carried(facts, level_metric, year)
+            if level is None and metric == "kip_grdp_share":  # GRDP: the next year's level carried back
+                nxt = _series_value(facts, "grdp_nominal", year + 1)
+                g = _series_value(facts, "grdp_growth", year + 1)
+                if nxt is not None and g is not None:
+                    level = (nxt[0] / (1 + g[0] / 100), year + 1, f"{nxt[1]} carried back by {g[1]}")
+            if level is None:
+                continue
+            implied = float(rev["value_low_c"]) / (sh.value_low_c / 100)
+            rows.append({"share_fact": sh.fact_id, "level_fact": level[2].split(",")[0].split(" ")[0],
+                         "statement": f"{rev['value_low_c']:,.0f} VND bn ({rev['fact_id']}) = {sh.value_low_c:g}% of "
+                         f"{concept} ({sh.fact_id})", "concept": concept, "year": year, "implied_vnd_bn": implied,
+                         "level_vnd_bn": level[0], "level_how": level[2], "share_on_level": 100 * rev["value_low_c"]
+                         / level[0], "ratio": implied / level[0]})
+    table = pd.DataFrame(rows, columns=["share_fact", "level_fact", "statement", "concept", "year", "implied_vnd_bn",
+                                        "level_vnd_bn", "level_how", "share_on_level", "ratio"])
     table["consistent"] = (table["ratio"] - 1).abs() <= tolerance
     return table
 

@@ -34,6 +34,10 @@ COLUMNS: tuple[str, ...] = (
 AVAILABILITY_RULES: dict[str, str] = {
     "article": "the article's publication date",
     "web": "no page date recorded: the end of the period the figure describes (never earlier)",
+    "page date": "the page's publication date as the page shows it (web_publication_dates.csv)",
+    "address date": "the publication date in the page's address (web_publication_dates.csv)",
+    "argued": "a publication date argued from the page's content, the latest it plausibly was "
+              "(web_publication_dates.csv gives the argument)",
     "undated": "no page date and no period: the access date (never in a real-time memo)",
 }
 
@@ -90,8 +94,9 @@ def _finish(rows: pd.DataFrame) -> pd.DataFrame:
     rows["value_high_c"] = [v for v, _ in high_c]
     rows["unit_c"] = [u for _, u in low_c]
     rows["available_from"], rows["availability_rule"] = zip(*[
-        available_from(kind, published, end)
-        for kind, published, end in zip(rows["source_kind"], rows["published"], rows["year_end"], strict=True)
+        available_from(basis if isinstance(basis, str) else kind, published, end)
+        for kind, basis, published, end in zip(rows["source_kind"], rows.get("date_basis", [None] * len(rows)),
+                                                rows["published"], rows["year_end"], strict=True)
     ], strict=True)
     rows["quote_status"] = [
         quote_status(lo, hi, q, n)
@@ -103,9 +108,11 @@ def _finish(rows: pd.DataFrame) -> pd.DataFrame:
 def available_from(source_kind: str, published: object, year_end: object) -> tuple[str, str]:
     """The date from which a figure was available to a reader, and the rule that set it.
 
-    Articles: their publication date (``YYYY-MM`` counts from the month's first day). Web rows
-    (no page date recorded): the last day of the period they describe, a conservative rule —
-    a 2019 figure is not available before 31 December 2019. Undated web rows: the access date.
+    Articles: their publication date (``YYYY-MM`` counts from the month's first day). Web rows:
+    the page's publication date (``source_kind`` is then its basis: ``page date``, ``address date``
+    or ``argued``; see ``web_publication_dates.csv``). A web row without a recorded date (only in
+    a table built by hand, e.g. in tests): the last day of the period it describes. Undated web
+    rows: the access date.
 
     Examples
     --------
@@ -113,9 +120,13 @@ def available_from(source_kind: str, published: object, year_end: object) -> tup
     ('2019-07-01', "the article's publication date")
     >>> available_from("web", None, 2021)[0]
     '2021-12-31'
+    >>> available_from("argued", "2020-11-02", 2019)[0]
+    '2020-11-02'
     """
     if source_kind == "article" and isinstance(published, str):
         return (published if len(published) == 10 else f"{published[:7]}-01"), AVAILABILITY_RULES["article"]
+    if source_kind in ("page date", "address date", "argued") and isinstance(published, str):
+        return published, AVAILABILITY_RULES[source_kind]
     if year_end is not None and not pd.isna(year_end):
         return f"{int(year_end)}-12-31", AVAILABILITY_RULES["web"]
     return WEB_ACCESS_DATE, AVAILABILITY_RULES["undated"]
@@ -150,7 +161,8 @@ def _web_cohort(series: str, period: str, note: str | None) -> str | None:
     return None
 
 
-def web_facts(web: pd.DataFrame | None = None, prefix: str = "w") -> pd.DataFrame:
+def web_facts(web: pd.DataFrame | None = None, prefix: str = "w",
+              dates: dict[str, tuple[str, str]] | bool | None = None) -> pd.DataFrame:
     """The web figures in the tidy shape.
 
     ``*_low`` / ``*_high`` series pairs (rent ranges, target ranges) become one range row;
@@ -163,6 +175,7 @@ def web_facts(web: pd.DataFrame | None = None, prefix: str = "w") -> pd.DataFram
     """
     web = load_table("web_figures") if web is None else web
     path = web.attrs.get("path", "web_figures.csv")
+    dates = publication_dates() if dates is None or dates is True else dates  # False: no dates (hand-built tables)
     records = []
     pending: dict[tuple, dict] = {}
     for row, rec in enumerate(web.to_dict("records")):
@@ -177,8 +190,17 @@ def web_facts(web: pd.DataFrame | None = None, prefix: str = "w") -> pd.DataFram
             "cohort": _web_cohort(rec["series"], rec["period"], note),
             "qualifier": "; ".join(qualifiers) or None, "source_kind": "web",
             "source_id": rec["source"], "outlet": re.sub(r"^https?://(www\.)?([^/]+).*", r"\2", rec["source"]),
-            "published": None, "quote": rec["quote"], "note": note,
+            "published": None, "quote": rec["quote"], "note": note, "date_basis": None,
         }
+        if isinstance(rec.get("published"), str) and rec["published"]:  # the table dates its own rows
+            out["published"], out["date_basis"] = last_day(rec["published"]), "page date"
+        elif dates is not False:
+            hit = dates.get(rec["source"])
+            if hit is None:
+                raise DataValidationError(
+                    path, f"no publication date for the page {rec['source']!r}: add it to web_publication_dates.csv "
+                    "(the page's date, its address's, or one argued from its content)", row + 2, "source")
+            out["published"], out["date_basis"] = hit
         end = re.search(r"_(low|high)$", rec["series"])
         if end is None:
             records.append(out)
@@ -222,12 +244,35 @@ def _inherit_cohorts(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def all_facts() -> pd.DataFrame:
-    """Article figures, web figures (ids ``w``) and the supplementary web figures (ids ``s``),
-    in that order.
+def last_day(date: str) -> str:
+    """A date as its period's last day (the latest a page dated only to a month or year can be from).
+
+    Examples
+    --------
+    >>> last_day("2019-12"), last_day("2024-02"), last_day("2026-01-12"), last_day("2025")
+    ('2019-12-31', '2024-02-29', '2026-01-12', '2025-12-31')
     """
-    return pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s")],
-                     ignore_index=True)
+    import calendar
+
+    if len(date) == 10:
+        return date
+    if len(date) == 7:
+        return f"{date}-{calendar.monthrange(int(date[:4]), int(date[5:]))[1]:02d}"
+    return f"{date[:4]}-12-31"
+
+
+def publication_dates() -> dict[str, tuple[str, str]]:
+    """Each web page's publication date and its basis, by address (``web_publication_dates.csv``)."""
+    table = load_table("web_publication_dates")
+    return {r.source: (r.published, r.basis) for r in table.itertuples()}
+
+
+def all_facts() -> pd.DataFrame:
+    """Article figures, web figures (ids ``w``), the supplementary web figures (ids ``s``) and the
+    third search's figures (ids ``n``), in that order.
+    """
+    return pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s"),
+                      web_facts(load_table("web_figures_2026"), "n")], ignore_index=True)
 
 
 def vnd_per_usd(facts: pd.DataFrame) -> tuple[float, str]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis import config, versions
-from kip_analysis.data import anchors, provenance
+from kip_analysis.data import anchors, plausibility, provenance
 from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
 from kip_analysis.data.facts import all_facts
 from kip_analysis.io import atomic_write
@@ -212,7 +212,7 @@ def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -
                 if a["source_id"] != b["source_id"] and disagree(a, b):
                     rows.append(_conflict_row("definition", "actual", metric_a, a["geography"],
                                               int(a["year_end"]), a, b, None, preference, why))
-    table = pd.concat([pd.DataFrame(rows), anchor_conflict_rows(facts)], ignore_index=True)
+    table = pd.concat([pd.DataFrame(rows), anchor_conflict_rows(facts), implausible_rows(facts)], ignore_index=True)
     table.insert(0, "conflict_id", [f"k{i + 1:02d}" for i in range(len(table))])
     return table
 
@@ -231,6 +231,19 @@ def _conflict_row(ctype: str, kind_class: str, metric: str, geo: str, year: int,
         "kind_b": b["kind"], "quote_b": b["quote"], "default_choice": default,
         "note": why or "; ".join(str(n) for n in (a["note"], b["note"]) if isinstance(n, str)),
     }
+
+
+def implausible_rows(facts: pd.DataFrame) -> pd.DataFrame:
+    """Every violation of a plausibility rule (:mod:`kip_analysis.data.plausibility`) as a conflict row
+    holding both rows' values and quotes; the flagged row is not used by any verdict.
+    """
+    found = plausibility.violations(facts)
+    return pd.DataFrame([{
+        "type": "implausible", "kind_class": "actual", "metric": v.metric, "geography": "Hanoi", "year": v.year,
+        "value_a": v.value_a, "fact_a": v.fact_a, "source_a": v.source_a, "kind_a": "actual", "quote_a": v.quote_a,
+        "value_b": v.value_b, "fact_b": v.fact_b, "source_b": v.source_b, "kind_b": "actual", "quote_b": v.quote_b,
+        "default_choice": f"neither: {v.flagged} is flagged ({v.rule}); a verdict resting on it is undetermined",
+        "note": v.why} for v in found.itertuples()])
 
 
 def anchor_conflict_rows(facts: pd.DataFrame) -> pd.DataFrame:
@@ -252,6 +265,7 @@ def anchor_conflict_rows(facts: pd.DataFrame) -> pd.DataFrame:
 def build_all(facts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Every processed table, by name."""
     facts = all_facts() if facts is None else facts
+    facts = plausibility.flag(facts.drop(columns=["flags"], errors="ignore"))  # the rules, within this vintage
     rounds = build_rounds(facts)
     return {
         "facts": facts,

@@ -96,6 +96,38 @@ WEB_FIGURES = pa.DataFrameSchema(
 WEB_FIGURES_SUPPLEMENT = WEB_FIGURES.update_column("source", checks=[pa.Check.str_matches(
     r"^(https?://\S+|sources/\d{3}_[0-9a-f]{16}\.txt\b.*)$", error="a page address or a source article file")])
 
+#: The workbook's coding of the third search's figures: the web-figures columns and the page's publication date.
+WEB_FIGURES_2026 = WEB_FIGURES.add_columns({"published": _text(False, _date)})
+
+#: What each share target counts, read from its source's sentence (products or enterprises; exports or production).
+TARGET_DEFINITIONS = pa.DataFrameSchema(
+    {
+        "target_id": _text(False, pa.Check.str_matches(r"^[a-z]\d{3}(\+[a-z]\d{3})?$", error="a target's fact id")),
+        "counts": _text(False, pa.Check.isin(("products", "enterprises"), error="products or enterprises")),
+        "measure": _text(False, pa.Check.isin(("exports", "production value"), error="exports or production value")),
+        "source": _text(False),
+        "context": _text(False, pa.Check.str_length(min_value=10, error="the source's sentence")),
+    },
+    strict=True,
+    ordered=False,
+)
+
+#: When each web page was published: the page's date, its address's, or one argued from its content.
+PUBLICATION_DATES = pa.DataFrameSchema(
+    {
+        "source": _text(False, pa.Check.str_matches(
+            r"^(https?://\S+|sources/\d{3}_[0-9a-f]{16}\.txt\b.*)$", error="a page address or a source article file")),
+        "published": _text(False, pa.Check.str_matches(
+            r"^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", error="a date YYYY-MM-DD")),
+        "basis": _text(False, pa.Check.isin(("page date", "address date", "argued"),
+                                            error="page date, address date or argued")),
+        "evidence": _text(False, pa.Check.str_length(min_value=5, error="the date as shown, or the argument")),
+        "confidence": _text(False, pa.Check.isin(("high", "medium", "low"), error="high, medium or low")),
+    },
+    strict=True,
+    ordered=False,
+)
+
 PCI_SUBINDICES_SCHEMA = pa.DataFrameSchema(
     {
         "province": _text(False),

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kip_analysis import config
 from kip_analysis.data import processed
 from kip_analysis.data.facts import vnd_per_usd
 from kip_analysis.data.geography import HANOI
@@ -50,9 +49,11 @@ from kip_analysis.data.locations import CHOICE_YEARS, load_choice_attributes
 from kip_analysis.data.simulated_locations import ChoiceParameters, simulate_locations
 
 SIMULATED_LABEL = "SIMULATED"
-YEARS: tuple[int, ...] = tuple(range(2010, config.LAST_YEAR + 1))
 #: Firm-recognitions per round (sourced: c006, w003 ... w030); first recognitions plus re-recognitions.
 ROUND_FIRMS: dict[int, int] = {2018: 36, 2019: 22, 2020: 19, 2021: 30, 2022: 25, 2023: 24, 2024: 25, 2025: 28}
+#: The simulation's years: 2010 to its last calibrated round (fixed by the calibration, not by the memo years,
+#: so a new year of sourced data leaves every SIMULATED number unchanged).
+YEARS: tuple[int, ...] = tuple(range(2010, max(ROUND_FIRMS) + 1))
 SECTORS: dict[str, dict[str, float]] = {
     # share of firms, land intensity (m2 per VND bn revenue), export share of revenue
     "electronics_it": {"share": 0.15, "land": 8.0, "export": 0.45},

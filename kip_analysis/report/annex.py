@@ -70,7 +70,7 @@ def without_fact_ids(text: str) -> str:
     >>> without_fact_ids("Target b007: 80 by 2020; target d006 (w033+w034): 150–180.")
     'Target: 80 by 2020; target: 150–180.'
     """
-    ids = r"(?:[a-e]\d{3}|[ws]\d{3})(?:\+(?:[a-e]\d{3}|[ws]\d{3}))*"
+    ids = r"(?:[a-e]\d{3}|[wsn]\d{3})(?:\+(?:[a-e]\d{3}|[wsn]\d{3}))*"
     text = re.sub(rf"\s*\(?\b{ids}\b\)?", "", text)
     return re.sub(r"\s+([:;,.])", r"\1", text)
 

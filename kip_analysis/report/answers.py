@@ -33,10 +33,17 @@ M: dict[str, str] = {
     "effects_number": "{value} log points ({interval}).",
     "effects_change": "A second census extract, or an estimate whose interval includes zero.",
     "targets_none": "No target is due in or after {year} in the sources published by then.",
-    "targets_summary": "Of {n} targets due in {year}: {met} met or on track, {behind} behind, {undetermined} "
-                       "cannot be judged from published data.",
+    "targets_summary": "Targets due in {year} or later ({n}): {met} met or on track, {behind} behind, "
+                       "{undetermined} cannot be judged from published data.",
     "targets_number": "KIP share of city exports in {vyear}: {value} against a target of {target} for {tyear}.",
     "targets_number_count": "{what} by {vyear}: {value} against a target of {target} for {tyear}.",
+    "targets_flagged": "The {what} for {tyear} rests on a source figure that fails a plausibility check ({rules}): "
+                       "no number is shown until it is corrected.",
+    "targets_change_flagged": "A corrected figure for the flagged row, or an official KIP export figure for {tyear}.",
+    "rule_exports_above_revenue": "exports above the same products' revenue",
+    "rule_share_above_100": "a share above 100%",
+    "rule_round_above_cumulative": "a round above its cumulative count",
+    "rule_share_against_level": "a share that disagrees with the sourced level of its base",
     "targets_change_flip": "A single source row changes the export-share verdict: an official KIP export figure "
                            "for {tyear} would settle it.",
     "targets_change": "Official figures for {tyear}; the dashboard shows which rows each verdict rests on.",
@@ -53,7 +60,7 @@ M: dict[str, str] = {
     "rule_high": "sourced figures, and no single source row changes the verdict",
     "rule_medium": "estimated from sourced figures and stated assumptions; no single source row changes it",
     "rule_low": "a single source row changes the verdict, or the interval includes no change",
-    "rule_none": "the data needed are not public",
+    "rule_none": "the data needed are not published",
     "bottom_counts": "Since {first}, Hanoi has recognised {products} products of {firms} firms in {rounds} rounds "
                      "(a product recognised again counts again).",
     "bottom_unmeasured": "What recognition did to firms, and whether lease costs push firms out of Hanoi, cannot "
@@ -70,15 +77,20 @@ M: dict[str, str] = {
     "chip_accelerate strongly": "far behind",
     "chip_regressing": "going backwards",
     "chip_cannot be assessed": "cannot be judged",
+    "chip_undetermined": "undetermined: rests on a flagged row",
+    "counts_products": "the products",
+    "counts_enterprises": "the enterprises",
     "robust_yes": "no",
     "robust_no": "yes: see the annex",
     "robust_na": "not tested",
     "pace_per_year": "{value} a year",
-    "estimated": "(estimate)",
+    "estimated": "estimate",
+    "band": "band {band}",
     "what_kip_export_share": "KIP share of city exports",
     "what_kip_output_share": "KIP share of city industrial production value",
     "what_kip_products_cumulative": "Products recognised",
     "what_kip_firms_cumulative": "Firms recognised",
+    "what_kip_products_recognised": "Products recognised in the round",
     "also_stated": "also stated: {ranges}",
     "dash_what": "Target",
     "dash_year": "Due",
@@ -94,7 +106,7 @@ CHIP: dict[str, tuple[str, str, str]] = {  # class -> (group, background, symbol
     "met": ("good", "#1a6fb0", "✔"), "on track": ("good", "#1a6fb0", "↗"),
     "missed": ("bad", "#c2410c", "✘"), "accelerate": ("bad", "#c2410c", "→"),
     "accelerate strongly": ("bad", "#c2410c", "⇉"), "regressing": ("bad", "#c2410c", "↘"),
-    "cannot be assessed": ("none", "#595959", "?"),
+    "cannot be assessed": ("none", "#595959", "?"), "undetermined": ("none", "#595959", "!"),
 }
 
 
@@ -165,14 +177,20 @@ def _target_text(e: Estimate, locale: str) -> str:
 
 
 def _value_text(e: Estimate | None, locale: str) -> str:
-    if e is None or e.number is None:
+    if e is None or e.number is None or e.extra.get("flagged_rules"):  # never show a number the analysis flagged
         return "—"
+    notes = []
     if e.unit == "%":
         text = percent(e.number, 1, locale)
         if e.has_interval:
-            text += f" ({bounds(e.low, e.high, '%', locale)})"
-        return text + (" " + t(M["estimated"], locale) if e.status == "estimate" else "")
-    return number(e.number, 0, locale)
+            notes.append(t(M["band"], locale, band=value_range(e.low, e.high, "%", 1, locale)))
+    else:
+        text = number(e.number, 0, locale)
+    if e.status == "estimate":
+        notes.append(t(M["estimated"], locale))
+    if e.extra.get("value_year"):
+        notes.append(str(e.extra["value_year"]))
+    return text + (f" ({', '.join(notes)})" if notes else "")
 
 
 def dashboard(est: dict[str, Estimate], locale: str = "en") -> list[DashboardRow]:
@@ -200,16 +218,17 @@ def dashboard(est: dict[str, Estimate], locale: str = "en") -> list[DashboardRow
         robust = head.extra.get("robust")
         flip = t(M["robust_na"], locale) if robust is None else t(M["robust_yes" if robust else "robust_no"], locale)
         shown_value = _value_text(value, locale)
-        if value is not None and value.extra.get("value_year") and shown_value != "—":
-            shown_value = f"{shown_value} ({value.extra['value_year']})"
-        rows.append(DashboardRow(metric, t(M.get(f"what_{metric}", metric), locale), int(year), target,
+        what = t(M.get(f"what_{metric}", metric), locale)
+        if head.extra.get("counts"):
+            what += f" ({t(M['counts_' + head.extra['counts']], locale)})"
+        rows.append(DashboardRow(metric, what, int(year), target,
                                  head.value, t(M[f"chip_{head.value}"], locale), shown_value, pace, flip,
                                  tuple(e.key for e in items)))
     return rows
 
 
 def _level_of(verdict: Estimate) -> str:
-    if verdict.value == "cannot be assessed":
+    if verdict.value in ("cannot be assessed", "undetermined"):
         return "none"
     robust = verdict.extra.get("robust")
     if robust is False:
@@ -227,16 +246,20 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
         return Answer("targets", t(M["q_targets"], locale), t(M["targets_none"], locale, year=memo_year), "",
                       *_confidence("none", locale), t(M["targets_change"], locale, tyear=memo_year), False)
     year = due[0]
-    now = [r for r in rows if r.year == year]
+    now = [r for r in rows if r.year >= year]
     groups = [CHIP[r.verdict_class][0] for r in now]
     verdict = t(M["targets_summary"], locale, n=len(now), year=year, met=groups.count("good"),
                 behind=groups.count("bad"), undetermined=groups.count("none"))
-    order = ("kip_export_share", "kip_products_cumulative", "kip_firms_cumulative", "kip_output_share")
-    head_row = sorted(now, key=lambda r: order.index(r.metric) if r.metric in order else 99)[0]
+    order = ("kip_export_share", "kip_products_recognised", "kip_products_cumulative", "kip_firms_cumulative",
+             "kip_output_share")
+    head_row = sorted(now, key=lambda r: (r.year != year, order.index(r.metric) if r.metric in order else 99))[0]
     head = est[head_row.keys[0]]
     value = est.get(head.key.replace(".verdict", ".value"))
     vyear = value.extra.get("value_year") if value is not None else None
-    if head.extra["metric"] == "kip_export_share" and value is not None and value.number is not None:
+    if head.value == "undetermined":
+        rules = "; ".join(t(M[f"rule_{r}"], locale) for r in head.extra.get("flagged_rules", []))
+        number_text = t(M["targets_flagged"], locale, what=head_row.what, tyear=year, rules=rules)
+    elif head.extra["metric"] == "kip_export_share" and value is not None and value.number is not None:
         number_text = t(M["targets_number"], locale, vyear=vyear, value=_value_text(value, locale),
                         target=_target_text(head, locale), tyear=year)
     elif value is not None and value.number is not None:
@@ -245,7 +268,8 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     else:
         number_text = ""
     level = _level_of(head)
-    change = (t(M["targets_change_flip"], locale, tyear=year) if head.extra.get("robust") is False
+    change = (t(M["targets_change_flagged"], locale, tyear=year) if head.value == "undetermined"
+              else t(M["targets_change_flip"], locale, tyear=year) if head.extra.get("robust") is False
               else t(M["targets_change"], locale, tyear=year))
     return Answer("targets", t(M["q_targets"], locale), verdict, number_text, *_confidence(level, locale), change,
                   level != "none")

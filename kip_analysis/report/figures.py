@@ -4,14 +4,10 @@ a Figure whose title states its message, with attributes computed from the data 
 numbers) and ``_kip_data`` (the numbers plotted, tidy: one row per point, bar or band end, columns
 ``series``, ``x``, ``value``, ``unit``, ``source``). Artists that draw data carry ``gid=DATA_GID``.
 
-May import: report.format.
+May import: report.format, report.chart_style.
 """
 
 from __future__ import annotations
-
-import re
-import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,88 +18,24 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
+from kip_analysis.report.chart_style import (  # noqa: F401 - DATA_COLUMNS, DATA_GID, place are part of the API
+    DATA_COLUMNS,
+    DATA_GID,
+    OUTCOME_UNITS,
+    PALETTE,
+    SHARE_OF,
+    STYLE_PATH,
+    _band,
+    _declutter,
+    _finish,
+    _listing,
+    _rows,
+    _span,
+    place,
+)
 from kip_analysis.report.format import bounds, number, percent, value_range
 
-#: The one chart style, shipped next to this module.
-STYLE_PATH: Path = Path(__file__).with_name("kip.mplstyle")
-#: Okabe-Ito colours by role (the style's colour cycle holds the same colours).
-PALETTE: dict[str, str] = {"products": "#0072B2", "firms": "#D55E00", "target": "#8C8C8C", "extra": "#009E73",
-                           "purple": "#CC79A7", "alert": "#B00020", "ink": "#404040"}
-DATA_GID, DATA_COLUMNS = "kip-data", ("series", "x", "value", "unit", "source")  # data artists' gid; _kip_data
-#: Place names as the memos write them (with their Vietnamese diacritics).
-PLACES: dict[str, str] = {"Hanoi": "Hà Nội", "Ha Noi": "Hà Nội", "Bac Giang": "Bắc Giang", "Bac Ninh": "Bắc Ninh",
-                          "Hung Yen": "Hưng Yên", "Hai Duong": "Hải Dương", "Hai Phong": "Hải Phòng"}
-SHARE_OF: dict[str, str] = {"export": "city exports", "output": "city industrial production value"}
-OUTCOME_UNITS: dict[str, str] = {"log_revenue": "log points", "log_employment": "log points",
-                                 "exporter": "probability of exporting, 0–1"}
 
-
-def place(name: object) -> str:
-    """A place name with its Vietnamese diacritics (other names unchanged).
-
-    Examples
-    --------
-    >>> place("Bac Giang"), place("Hanoi"), place("Hải Phòng"), place("Northern Vietnam average")
-    ('Bắc Giang', 'Hà Nội', 'Hải Phòng', 'Northern Vietnam average')
-    """
-    return PLACES.get(str(name).strip(), str(name))
-
-
-def _span(years: list[int]) -> str:
-    """The span of the years in ``years`` (numbers or texts holding them): "2018–2020", "2021" or ""."""
-    found = [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", " ".join(map(str, years)))]
-    return "" if not found else str(min(found)) if min(found) == max(found) else f"{min(found)}–{max(found)}"
-
-
-def _listing(items: list[str]) -> str:
-    """Distinct items joined in English: "a", "a and b", "a, b and c"."""
-    items = list(dict.fromkeys(items))
-    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _band(ax: Axes, x: float, low: float, high: float, width: float, color: str = PALETTE["target"]) -> None:
-    """A target range as a bar from ``low`` to ``high`` (a short thick line when they are equal)."""
-    if high > low:
-        ax.bar([x], [high - low], width, bottom=[low], color=color, alpha=0.45, gid=DATA_GID, zorder=2)
-    else:
-        ax.plot([x - width / 2, x + width / 2], [low, low], color=color, lw=3.5, solid_capstyle="butt", gid=DATA_GID)
-
-
-def _declutter(fig: Figure, texts: list[Annotation], pad: float = 1.5) -> None:
-    """Move annotations (offset in points) up until none overlaps another, on the drawn figure."""
-    for _ in range(2):  # the layout engine may move the axes once the labels have moved
-        fig.draw_without_rendering()
-        renderer = fig._get_renderer()
-        placed = []
-        for text in sorted(texts, key=lambda t: tuple(t.get_window_extent(renderer).bounds[1::-1])):
-            for _step in range(60):
-                box = text.get_window_extent(renderer)
-                hits = [b for b in placed if b.overlaps(box)]
-                if not hits:
-                    break
-                text.xyann = (text.xyann[0], text.xyann[1] + (max(b.y1 for b in hits) - box.y0 + pad) * 72 / fig.dpi)
-            placed.append(text.get_window_extent(renderer))
-
-
-def _finish(fig: Figure, title: str, caption: str, alt: str, rows: list[tuple], texts: list[Annotation]) -> Figure:
-    """Set the title, move overlapping labels apart and attach caption, alt text and data."""
-    fig.suptitle(textwrap.fill(title, int(fig.get_figwidth() * 10)))
-    _declutter(fig, texts)
-    data = pd.DataFrame(rows, columns=list(DATA_COLUMNS)).astype({"series": str, "value": float, "unit": str,
-                                                                  "source": str})
-    data = data[np.isfinite(data["value"])].reset_index(drop=True)
-    fig._kip_caption, fig._kip_alt, fig._kip_data = caption, alt, data
-    return fig
-
-
-def _rows(series: str, xs: object, values: object, unit: str, source: object) -> list[tuple]:
-    """Rows of ``_kip_data`` (``source``: one text, or one per value)."""
-    sources = [source] * len(list(values)) if isinstance(source, str) else list(source)
-    xs = [int(x) if float(x).is_integer() else float(x) for x in xs]
-    return list(zip([series] * len(sources), xs, values, [unit] * len(sources), sources, strict=True))
-
-
-# ------------------------------------------------------------------------------- programme facts
 def programme_timeline(rounds: pd.DataFrame, targets: pd.DataFrame, as_of_year: int) -> Figure:
     """Recognition rounds to ``as_of_year`` (``recognition_rounds`` table): products and firms per
     round (bars) and cumulative (lines), with the product-count targets (``targets`` table) as bands.
@@ -335,6 +267,13 @@ def lease_ratios(ratios: pd.DataFrame, chosen: float) -> Figure:
                             Line2D([], [], color=PALETTE["firms"], ls="--",
                                    label=f"lease_ratio parameter (a scenario): {number(chosen, 2)}")],
                    loc="outside lower center", ncols=3, fontsize=7.5)
+        if quotes.empty:  # a vintage with no consultant quote yet: only a source's claim, said so
+            title = "No consultant has published Hà Nội and comparator rents yet"
+            caption = ("Only a source's claim is available: " + "; ".join(
+                f"{c.consultant}, {c.period}, claim {c.facts}" for c in claims.itertuples()) + ".")
+            alt = "Bar chart of the one claim available: " + "; ".join(
+                f"{c.consultant} says {number(c.ratio, 2)} times" for c in claims.itertuples()) + "."
+            return _finish(fig, title, caption, alt, rows, texts)
         lo, hi = quotes["ratio"].min(), quotes["ratio"].max()
         names = _listing(["an unnamed consultant" if c == "unnamed" else c for c in quotes["consultant"].astype(str)])
         title = (f"Hà Nội's industrial-park rents are {value_range(lo, hi)} times its comparators' in {len(quotes)} "

@@ -35,7 +35,7 @@ def validate(as_of_year: int = config.LAST_YEAR, vintage: str = "real_time", sou
     >>> validate(2030, "real_time", "low")
     Traceback (most recent call last):
     ...
-    kip_analysis.errors.ParameterError: as_of_year=2030 is out of range; allowed years: 2018-2025
+    kip_analysis.errors.ParameterError: as_of_year=2030 is out of range; allowed years: 2018-2026
     """
     year = check_year("as_of_year", as_of_year)
     return FactsParams(year, check_vintage(year, vintage, processed.first_real_time_year()),

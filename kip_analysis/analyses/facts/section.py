@@ -182,7 +182,8 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
                   or "none", conflict_rows),
         ),
         exhibits=(Exhibit.from_figure("programme_timeline", timeline_fig,
-                                      "programme_facts.csv (sources 000, 004), web_figures.csv rounds 2019-2025"),),
+                                      "programme_facts.csv (sources 000, 004), web_figures.csv rounds "
+                                      f"{int(shown['round'].min()) + 1}-{int(shown['round'].max())}"),),
         headlines=(
             Headline("recognitions", "Recognitions since 2018",
                      f"{headline['products_cumulative']} product-recognitions, {headline['firms_cumulative']} "

@@ -114,3 +114,46 @@ def scores(detail: pd.DataFrame) -> pd.DataFrame:
                      "crps": float(g["crps"].mean()),
                      "mase": float(np.mean(g["abs_error"] / g["scale"]))})
     return pd.DataFrame(rows)
+
+
+#: What a forecast must have earned before a probability is published (issue: no P(met) from a
+#: method that has not been scored enough or whose intervals miss what they claim).
+MIN_FORECASTS: int = 5
+#: The least coverage accepted of a stated 80% / 95% interval (a binomial allowance for few forecasts).
+MIN_COVERAGE: dict[str, float] = {"coverage_80": 0.6, "coverage_95": 0.8}
+#: The series the share forecast rests on (its numerator and denominators).
+FORECAST_SERIES: tuple[str, ...] = ("city exports (USD m)", "products per round")
+
+
+def gate(scores_table: pd.DataFrame) -> tuple[bool, list[str]]:
+    """Whether the share forecast has earned a probability: for every series it rests on, the
+    workbook's method has at least :data:`MIN_FORECASTS` scored forecasts and its 80% and 95%
+    intervals covered at least :data:`MIN_COVERAGE` of the outcomes. Returns the decision and
+    the reason for each series that fails.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"series": ["city exports (USD m)", "products per round"],
+    ...                   "method": ["workbook model"] * 2, "forecasts": [4, 5],
+    ...                   "coverage_80": [0.75, 0.0], "coverage_95": [1.0, 0.4]})
+    >>> gate(s)
+    (False, ['city exports (USD m): 4 scored forecasts (at least 5 needed)', 'products per round: its 80% \
+intervals covered 0% of outcomes (at least 60% needed)'])
+    """
+    reasons = []
+    rows = scores_table[scores_table["method"] == "workbook model"].set_index("series") if len(scores_table) else \
+        pd.DataFrame()
+    for series in FORECAST_SERIES:
+        if series not in rows.index:
+            reasons.append(f"{series}: no scored forecast yet")
+            continue
+        r = rows.loc[series]
+        if r["forecasts"] < MIN_FORECASTS:
+            reasons.append(f"{series}: {int(r['forecasts'])} scored forecasts (at least {MIN_FORECASTS} needed)")
+            continue
+        for column, least in MIN_COVERAGE.items():
+            if r[column] < least:
+                reasons.append(f"{series}: its {column[-2:]}% intervals covered {r[column]:.0%} of outcomes "
+                               f"(at least {least:.0%} needed)")
+                break
+    return not reasons, reasons

@@ -62,22 +62,15 @@ def simulate_in_force(base: np.ndarray, base_year: np.ndarray, round_year: np.nd
 
 
 def planned_products(targets: pd.DataFrame, rounds_known: pd.DataFrame, as_of_year: int) -> tuple[float, float, str]:
-    """Products per future round: from the latest count plan set by ``as_of_year``, else the
-    mean of the rounds so far.
+    """Products per future round from the history of rounds: their range (min to max) around the mean.
+    The historical mean beat the plan-based forecast in the rolling-origin backtest (the plans covered
+    none of the outcomes), so a plan is not used; ``targets`` is kept for the call's shape.
     """
-    set_in = pd.to_numeric(targets["set_in"], errors="coerce")
-    plans = targets[(targets["metric"] == "kip_products_cumulative") & (set_in <= as_of_year)
-                    & targets["cohort"].notna()].sort_values("set_in")
-    for plan in plans.iloc[::-1].itertuples():
-        first, last = (int(x) for x in plan.cohort.split("-"))
-        if last > as_of_year:
-            done = rounds_known.loc[rounds_known["round"].between(first, as_of_year), "products"].sum()
-            remaining_rounds = last - max(first - 1, as_of_year)
-            low = max(plan.low - done, 0) / remaining_rounds
-            high = max(plan.high - done, 0) / remaining_rounds
-            return low, max(high, low), f"plan {plan.target_id}: {plan.low:g}-{plan.high:g} products in {plan.cohort}"
-    mean = float(rounds_known["products"].mean())
-    return mean, mean, f"mean of the {len(rounds_known)} rounds to {as_of_year} (no plan known)"
+    products = rounds_known["products"].astype(float)
+    if products.empty:
+        raise ValueError(f"no recognition round known by {as_of_year}: nothing to forecast rounds from")
+    return (float(products.min()), float(products.max()),
+            f"range of the {len(products)} rounds to {as_of_year} (mean {products.mean():.1f}); plans not used")
 
 
 @dataclass(frozen=True)
@@ -161,7 +154,7 @@ def forecast_shares(facts: pd.DataFrame, rounds: pd.DataFrame, targets: pd.DataF
     # Denominators: known to as_of, then simulated.
     growth_hist = shares.iip_growth(known, iip_table, assumptions, range(2012, as_of_year + 1))
     model = forecast.select_growth_model(growth_hist.set_index("year")["growth_pct"])
-    pv_known = shares.production_value(known, growth_hist[growth_hist["year"] > config.FIRST_YEAR],
+    pv_known = shares.production_value(known, growth_hist,
                                        assumptions).set_index("year")
     sim_growth = forecast.simulate_growth(model, len(years) - 1, n_draws, rng, levers.denominator_shift)
     pv_path = pv_known.loc[as_of_year, "production_value_vnd_bn"] * np.cumprod(

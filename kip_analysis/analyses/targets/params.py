@@ -44,6 +44,8 @@ def validate(as_of_year: int = config.LAST_YEAR, vintage: str = "real_time", tar
     """
     as_of = check_year("as_of_year", as_of_year)
     last = config.HORIZON_YEAR
+    if target_year == 0:  # the horizon: the last year a target may be set for
+        target_year = last
     if isinstance(target_year, bool) or not isinstance(target_year, int) or not as_of <= target_year <= last:
         raise ParameterError(f"target_year={target_year!r} is before as_of_year={as_of}; allowed: {as_of}-{last}"
                              if isinstance(target_year, int) and target_year < as_of

@@ -2,7 +2,7 @@
 check, the influence of single rows, probabilities only where they are defensible, and the
 backtest scores. Every number comes from the tables passed in.
 
-May import: report.
+May import: report, data.plausibility.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
+from kip_analysis.data.plausibility import RULES
 from kip_analysis.errors import drain_warnings
 from kip_analysis.report.estimates import Estimate, fact_ids_in
 from kip_analysis.report.format import metric_label, number, pct, with_unit
@@ -34,6 +35,7 @@ def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
     """The verdict table as reviewers read it."""
     return pd.DataFrame({
         "target": verdicts["target_id"], "what": [metric_label(m) for m in verdicts["metric"]],
+        "counts": verdicts.get("counts", pd.Series("", index=verdicts.index)).fillna(""),
         "year": verdicts["target_year"],
         "target range": [with_unit(lo, hi, _unit(m)) for lo, hi, m in
                          zip(verdicts["low"], verdicts["high"], verdicts["metric"], strict=True)],
@@ -41,6 +43,8 @@ def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
         "pace": [_rate(x, m) for x, m in zip(verdicts["actual_rate"], verdicts["metric"], strict=True)],
         "required": [_rate(x, m) for x, m in zip(verdicts["required_rate"], verdicts["metric"], strict=True)],
         "verdict": verdicts["class"], "why": verdicts["reason"],
+        "enterprises' share": [pct(x) for x in verdicts.get("enterprise_share",
+                                                            pd.Series(float("nan"), index=verdicts.index))],
     })
 
 
@@ -62,6 +66,8 @@ def probability_table(probabilities: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+#: The plausibility rules' names (a verdict's reason names the ones it rests on).
+PLAUSIBILITY_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
 #: Fewer scored forecasts than this and no method is said to score best.
 MIN_SCORED: int = 5
 
@@ -88,15 +94,22 @@ def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame],
         robust = None if table is None else bool(table.attrs["robust"])
         flips = [] if table is None else [str(r.dropped) for r in table[table["flips"]].itertuples()]
         label = f"{metric_label(metric)}, {v['target_year']}"
+        counts = v.get("counts") if isinstance(v.get("counts"), str) else None
         common = {"metric": metric, "target_year": int(v["target_year"]), "target_low": float(v["low"]),
+                  "counts": counts if share else None,
+                  "enterprise_share": None if _na(v.get("enterprise_share")) else float(v["enterprise_share"]),
                   "target_high": float(v["high"]), "kind": v["kind"], "unit": unit,
                   "value_year": int(year) if year.isdigit() else None}
-        out.append(Estimate(f"targets.{tid}.value", label, current, unit, fact_ids=ids, vintage=vintage,
-                            status=status, note=str(v["current"]), extra=common))
+        lo, hi = v.get("current_low"), v.get("current_high")
+        band = (float(lo), float(hi), 1.0) if current is not None and not (_na(lo) or _na(hi)) else (None, None, None)
+        flagged = [rule for rule in PLAUSIBILITY_RULES if v["class"] == "undetermined" and rule in str(v["reason"])]
+        out.append(Estimate(f"targets.{tid}.value", label, current, unit, *band, fact_ids=ids, vintage=vintage,
+                            status=status, note=str(v["current"]), extra={**common, "flagged_rules": flagged}))
         out.append(Estimate(
             f"targets.{tid}.verdict", label, v["class"], "verdict", fact_ids=ids, vintage=vintage, status=status,
             note=str(v["reason"]),
-            extra={**common, "actual_rate": None if _na(v["actual_rate"]) else float(v["actual_rate"]),
+            extra={**common, "flagged_rules": flagged,
+                   "actual_rate": None if _na(v["actual_rate"]) else float(v["actual_rate"]),
                    "required_rate": None if _na(v["required_rate"]) else float(v["required_rate"]),
                    "robust": robust, "flipped_by": flips}))
     for p in probabilities.itertuples():
@@ -106,6 +119,20 @@ def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame],
             status="check" if uses_simulated else "forecast",
             extra={"median": float(p.median), "q10": float(p.q10), "q90": float(p.q90), "unit_of_median": "%"}))
     return out
+
+
+def level_sentence(levels: pd.DataFrame) -> str:
+    """The output share on the production-value base against the shares the sources state for the same round."""
+    first = levels.iloc[0]
+    stated = levels[levels["concept"] == first["concept"]]
+    return (f"On the production-value base (the sourced level, carried to {first['year']}: {first['level_how']}, "
+            f"{number(first['level_vnd_bn'])} VND bn), the {first['year']} round's revenue is "
+            f"{pct(first['share_on_level'])} of production value; the stated shares "
+            + ", ".join(f"{r.statement.split(' = ')[1].split(' of ')[0]} ({r.share_fact})" for r in stated.itertuples())
+            + " cannot be reproduced on it: they imply bases of "
+            + ", ".join(f"{number(r.implied_vnd_bn)} VND bn" for r in stated.itertuples())
+            + f", {stated['ratio'].min():.0%}–{stated['ratio'].max():.0%} of the level. Each is flagged (conflicts "
+            "table) and the output-share verdicts use the production-value base.")
 
 
 def backtest_sentences(scores: pd.DataFrame) -> list[str]:
@@ -133,7 +160,8 @@ def backtest_sentences(scores: pd.DataFrame) -> list[str]:
 def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: bool,
                   influence: dict[str, pd.DataFrame], probabilities: pd.DataFrame, scores: pd.DataFrame,
                   figures: dict[str, Figure], as_of_year: int, scenario: str, uses_simulated: bool,
-                  assumptions: dict, params: dict, raw_sha256: dict) -> Section:
+                  assumptions: dict, params: dict, raw_sha256: dict, gate_reasons: list[str] | None = None,
+                  levels: pd.DataFrame | None = None) -> Section:
     """The targets Section: verdicts lead; probabilities only for targets at least a year ahead whose
     inputs passed the checks; the output share, whose anchors disagree, only under "cannot say".
     """
@@ -174,20 +202,23 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
                 "the sourced rounds; neither is an official figure.")
     findings += backtest_sentences(scores)
     cannot = []
-    if not anchors_agree:
-        worst = anchors.loc[(anchors["ratio"] - 1).abs().idxmax()]
-        cannot.append(CannotSay(
-            "Will the output-share targets be met?",
-            f"cannot be assessed from published data: the sourced statements that imply Hanoi's industrial "
-            f"production value disagree — {worst['anchor']} implies {worst['ratio']:.2f} times its reference "
-            f"({worst['compared_with']}); the shares they imply are not on one definition.",
-            "a sourced level of Hanoi's industrial production value (VND) for any year."))
-    for v in verdicts[(verdicts["class"] == "cannot be assessed") & (verdicts["metric"] != "kip_output_share")
-                      ].to_dict("records"):
+    if levels is not None and len(levels):
+        findings.append(level_sentence(levels))
+    settle = {"kip_export_share": "the city's export figure for that year and the recognised products' (or "
+              "enterprises') exports, published", "kip_output_share": "the city's industrial production index "
+              "growth for the years up to it (GSO), or an official KIP share with its base",
+              "kip_products_cumulative": "the rounds' product counts",
+              "kip_firms_cumulative": "the rounds' firm counts"}
+    for v in verdicts[verdicts["class"].isin(["cannot be assessed", "undetermined"])].to_dict("records"):
         cannot.append(CannotSay(
             f"Progress on target {v['target_id']} ({metric_label(v['metric'])}, {v['target_year']})?",
-            f"{v['reason']}.", "an official KIP export share, or the city's export level, for that year."))
-    if as_of_year >= max(verdicts["target_year"], default=as_of_year):
+            f"{v['class']}: {v['reason']}.", settle.get(v["metric"], "an official figure for that year") + "."))
+    if gate_reasons:
+        cannot.append(CannotSay(
+            "What is the probability that the export-share targets still ahead are met?",
+            "the forecast has not earned a probability: " + "; ".join(gate_reasons) + ".",
+            "more scored years of the series it rests on (each new year's sourced figures add one)."))
+    elif as_of_year >= max(verdicts["target_year"], default=as_of_year):
         cannot.append(CannotSay(
             f"What is the probability that the {as_of_year} targets are met?",
             f"a forecast made in {as_of_year} for {as_of_year} has no horizon; its spread would only restate the "
@@ -214,9 +245,6 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
     headlines = [Headline(f"verdict_{v['target_id']}", f"{metric_label(v['metric'])} {v['target_year']} "
                           f"({v['target_id']})", v["class"]) for v in verdicts.to_dict("records")
                  if v["target_year"] >= as_of_year and v["metric"] != "kip_output_share"]
-    if not anchors_agree:
-        headlines.insert(0, Headline("output_share_verdict", "Output-share targets",
-                                     "cannot be assessed from published data (anchors disagree)"))
     headlines += [Headline(f"p_{p.metric}_{p.target_year}", f"P(reach low end of {p.target_year} "
                            f"{metric_label(p.metric)}){label}", f"{p.p_reach_low:.2f} (median {pct(p.median)})",
                            float(p.p_reach_low), uses_simulated) for p in probabilities.itertuples()]

@@ -115,13 +115,16 @@ def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
             row.update({what: value, f"{what}_base_year": base, f"{what}_source": note})
         rows.append(row)
     table = pd.DataFrame(rows)
+    flagged = set(facts.loc[facts["flags"].fillna("").astype(str) != "", "fact_id"]) if "flags" in facts else set()
     for what in ("revenue", "exports"):
-        per_product = (table[what] / table["products"]).dropna()
+        usable = ~table[f"{what}_source"].str.split(" ").str[0].isin(flagged)  # a flagged row imputes nothing
+        per_product = (table.loc[usable, what] / table.loc[usable, "products"]).dropna()
         missing = table[what].isna()
         table.loc[missing, what] = table.loc[missing, "products"] * per_product.median()
         table.loc[missing, f"{what}_base_year"] = table.loc[missing, "round"]
         table.loc[missing, f"{what}_source"] = (
-            f"imputed: products x median {what} per product of {len(per_product)} sourced rounds")
+            f"imputed: products x median {what} per product of {len(per_product)} sourced rounds"
+            + (" (flagged rows left out)" if (~usable & table[what].notna()).any() else ""))
         table[f"{what}_base_year"] = table[f"{what}_base_year"].astype(int)
     return table
 
@@ -170,20 +173,38 @@ def iip_growth(facts: pd.DataFrame, iip_table: pd.DataFrame | None, assumptions:
     return pd.DataFrame(rows, columns=["year", "growth_pct", "source", "filled"])
 
 
+#: Yearly industrial price growth the production value's band spans (assumed: no sourced deflator).
+PRICE_BAND: tuple[float, float] = (0.0, 0.04)
+
+
 def production_value(facts: pd.DataFrame, growth: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataFrame:
-    """City industrial production value (VND bn), anchored in 2018 by the sourced share and
-    carried by index growth (and the assumed price growth) through the years ``growth`` covers.
+    """City industrial production value (VND bn) by year: the sourced level (the 2017 value, VND
+    499,932bn) carried by the sourced index growth, with a band for prices (:data:`PRICE_BAND`, a
+    year's nominal growth = (1 + real)(1 + price)); the central path uses ``assumptions.price_growth``.
+    Without a sourced level (a table built by hand) the 2018 round's share statement anchors it.
     """
-    revenue = _pick(facts, assumptions.source_preference, fact_id="b015")
-    share = _pick(facts, assumptions.source_preference, fact_id="b017")
-    if revenue is None or share is None:
-        raise ValueError("anchor rows b015 (VND40,000bn) and b017 (35.2%) are missing from the facts")
-    level = revenue["value_low_c"] / (share["value_low_c"] / 100)
-    rows = [(config.FIRST_YEAR, level, "anchor: b015 / b017")]
-    for rec in growth[growth["year"] > config.FIRST_YEAR].sort_values("year").itertuples():
-        level = level * (1 + rec.growth_pct / 100) * (1 + assumptions.price_growth)
-        rows.append((rec.year, level, f"index growth ({rec.source})"))
-    return pd.DataFrame(rows, columns=["year", "production_value_vnd_bn", "how"])
+    level_rows = facts[(facts["metric"] == "industrial_production_value") & (facts["kind"] == "actual")]
+    if len(level_rows):
+        first = level_rows.sort_values("year_end").iloc[-1]
+        year0, level, how = int(first["year_end"]), float(first["value_low_c"]), f"sourced level {first['fact_id']}"
+    else:
+        revenue = _pick(facts, assumptions.source_preference, fact_id="b015")
+        share = _pick(facts, assumptions.source_preference, fact_id="b017")
+        if revenue is None or share is None:
+            raise ValueError("no sourced level of production value and no anchor rows b015 / b017 in the facts")
+        year0, level, how = config.FIRST_YEAR, revenue["value_low_c"] / (share["value_low_c"] / 100), \
+            "anchor: b015 / b017"
+    low = high = level
+    rows = [(year0, level, level, level, how)]
+    g = growth.set_index("year")["growth_pct"] if len(growth) else pd.Series(dtype=float)
+    src = growth.set_index("year")["source"] if len(growth) else pd.Series(dtype=object)
+    for year in range(year0 + 1, max([year0, *g.index]) + 1):
+        real = float(g.get(year, np.nan))
+        level = level * (1 + real / 100) * (1 + assumptions.price_growth)
+        low, high = low * (1 + real / 100) * (1 + PRICE_BAND[0]), high * (1 + real / 100) * (1 + PRICE_BAND[1])
+        rows.append((year, level, low, high, f"index growth ({src.get(year, 'gap')})"))
+    return pd.DataFrame(rows, columns=["year", "production_value_vnd_bn", "production_value_low",
+                                       "production_value_high", "how"])
 
 
 def city_exports(facts: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataFrame:
@@ -217,7 +238,8 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
     on the same definition) or lacks a denominator.
     """
     values = round_values(facts, rounds, assumptions)
-    growth = iip_growth(facts, iip_table, assumptions, range(config.FIRST_YEAR + 1, config.LAST_YEAR + 1))
+    flagged = set(facts.loc[facts["flags"].fillna("").astype(str) != "", "fact_id"]) if "flags" in facts else set()
+    growth = iip_growth(facts, iip_table, assumptions, range(config.FIRST_YEAR - 1, config.LAST_YEAR + 1))
     pv = production_value(facts, growth, assumptions).set_index("year")
     ex = city_exports(facts, assumptions).set_index("year")
     rows = []
@@ -225,13 +247,26 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
         revenue = in_force(values, year, "revenue", assumptions)
         exports = in_force(values, year, "exports", assumptions)
         out_share = 100 * revenue / pv.loc[year, "production_value_vnd_bn"]
+        out_low, out_high = (100 * revenue / pv.loc[year, "production_value_high"],
+                             100 * revenue / pv.loc[year, "production_value_low"])
         exp_share = 100 * exports / ex.loc[year, "exports_usd_m"] if pd.notna(ex.loc[year, "exports_usd_m"]) else np.nan
         flags = [f"{name} share over 100%" for name, s in (("output", out_share), ("export", exp_share)) if s > 100]
         if np.isnan(exp_share):
             flags.append("no export denominator")
+        live = values[(values["round"] <= year) & (year < values["round"] + assumptions.validity_years)]
+        sourced = values.loc[~values["exports_source"].str.startswith("imputed")
+                             & ~values["exports_source"].str.split(" ").str[0].isin(flagged), "exports_source"]
+        rests_on = [src for src in live["exports_source"] if not src.startswith("imputed")]
+        if live["exports_source"].str.startswith("imputed").any():  # an imputed round rests on every sourced one
+            rests_on += list(sourced)
+        revenue_rows = [src for src in live["revenue_source"] if not src.startswith("imputed")]
+        if live["revenue_source"].str.startswith("imputed").any():
+            revenue_rows += list(values.loc[~values["revenue_source"].str.startswith("imputed"), "revenue_source"])
         rows.append({
-            "year": year, "kip_revenue_vnd_bn": revenue,
+            "year": year, "kip_revenue_vnd_bn": revenue, "exports_rows": " ".join(sorted(set(rests_on))),
+            "revenue_rows": " ".join(sorted(set(revenue_rows))),
             "production_value_vnd_bn": pv.loc[year, "production_value_vnd_bn"], "output_share": out_share,
+            "output_share_low": out_low, "output_share_high": out_high, "production_value_how": pv.loc[year, "how"],
             "kip_exports_usd_m": exports, "city_exports_usd_m": ex.loc[year, "exports_usd_m"],
             "export_share": exp_share, "denominator_exports_how": ex.loc[year, "how"], "flag": "; ".join(flags),
         })

@@ -2,7 +2,7 @@
 class (:mod:`kip_analysis.analyses.targets.progress`), and the leave-one-row-out influence of
 the sourced rows behind the export-share verdicts.
 
-May import: data.choice, analyses.targets.progress, analyses.targets.shares.
+May import: config, data.choice, data.raw, analyses.targets.progress, analyses.targets.shares.
 """
 
 from __future__ import annotations
@@ -11,12 +11,19 @@ import re
 
 import pandas as pd
 
+from kip_analysis import config
 from kip_analysis.analyses.targets import progress, shares
 from kip_analysis.data.choice import choose
+from kip_analysis.data.raw import load_table
+
+#: The price band of the production value, in words (from :data:`shares.PRICE_BAND`).
+PRICE_BAND_TEXT = f"{shares.PRICE_BAND[0]:.0%}–{shares.PRICE_BAND[1]:.0%} a year (assumed)"
 
 COUNT_METRICS: tuple[str, ...] = ("kip_products_cumulative", "kip_firms_cumulative")
 SHARE_METRICS: tuple[str, ...] = ("kip_output_share", "kip_export_share")
-FACT_ID = re.compile(r"\b([a-e]\d{3}|[ws]\d{3})\b")
+#: Targets for one round's count (judged once the round is reported).
+ROUND_METRICS: tuple[str, ...] = ("kip_products_recognised",)
+FACT_ID = re.compile(r"\b([a-e]\d{3}|[wsn]\d{3})\b")
 
 
 def _count_row(t, rounds: pd.DataFrame, as_of_year: int) -> dict:
@@ -27,12 +34,28 @@ def _count_row(t, rounds: pd.DataFrame, as_of_year: int) -> dict:
     source = " ".join(rounds.loc[rounds["round"].between(first, upto), f"{what}_sources"]) if current else ""
     row = {"base": f"{first - 1}: 0 (start of the period)", "current": "—" if current is None else
            f"{upto}: {current:g} {what[:-1]}-recognitions (sum of rounds: {source})", "current_value": current}
-    if t.target_year <= as_of_year:
-        cls = "cannot be assessed" if current is None else "met" if current >= t.low else "missed"
+    if current is None:
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
-                "class": cls, "reason": "target year reached"}
+                "class": "cannot be assessed", "reason": f"no round of {t.cohort} reported yet"}
+    if t.target_year <= as_of_year:
+        return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
+                "class": "met" if current >= t.low else "missed", "reason": "target year reached"}
     v = progress.verdict(0.0, first - 1, current, upto, t.low, t.target_year, compound=False)
     return {**row, **v, "reason": "average yearly increase (a count starts at zero)"}
+
+
+def _round_row(t, rounds: pd.DataFrame, as_of_year: int) -> dict:
+    """A target for one round's count (e.g. 30-40 products in the 2026 round)."""
+    what = "products" if "products" in t.metric else "firms"
+    hit = rounds[rounds["round"] == int(t.target_year)]
+    none = {"actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"), "base": "—"}
+    if hit.empty:
+        return {**none, "current": "—", "current_value": None, "class": "cannot be assessed",
+                "reason": f"no {int(t.target_year)} round reported yet"}
+    n = float(hit[what].iloc[0])
+    source = hit[f"{what}_sources"].iloc[0]
+    return {**none, "current": f"{int(t.target_year)}: {n:g} {what[:-1]}-recognitions ({source})", "current_value": n,
+            "class": "met" if n >= t.low else "missed", "reason": "the round is reported"}
 
 
 def export_base(facts: pd.DataFrame, set_in: int, preference: str) -> pd.Series | None:
@@ -44,7 +67,41 @@ def export_base(facts: pd.DataFrame, set_in: int, preference: str) -> pd.Series 
     return choose(cands[cands["year_end"] == cands["year_end"].max()], preference)
 
 
-def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, preference: str) -> dict:
+def enterprise_share(facts: pd.DataFrame, computed: pd.DataFrame, year: int, preference: str) -> tuple[float, str]:
+    """The recognised enterprises' whole exports as a share of the city's in ``year`` (source 002's
+    "export revenue of US$2 billion" for the 77 firms in 2020), NaN where no enterprise figure exists.
+    """
+    rows = facts[(facts["metric"] == "kip_firm_exports") & (facts["period"] == str(year)) & (facts["kind"] == "actual")]
+    at = computed.set_index("year")
+    if rows.empty or year not in at.index or pd.isna(at.loc[year, "city_exports_usd_m"]):
+        return float("nan"), ""
+    pick = choose(rows, preference)
+    return 100 * float(pick["value_low_c"]) / float(at.loc[year, "city_exports_usd_m"]), str(pick["fact_id"])
+
+
+def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, preference: str,
+                counts: str = "products") -> dict:
+    row = _export_core(t, facts, computed, as_of_year, preference)
+    year = min(as_of_year, int(t.target_year))
+    share, source = enterprise_share(facts, computed, year, preference)
+    row.update({"counts": counts, "enterprise_share": share, "enterprise_source": source})
+    if counts != "enterprises" or row["class"] in ("undetermined",) or row["current_value"] is None:
+        return row
+    if source:  # the target counts enterprises and an enterprise figure exists: judge on it
+        reached = int(t.target_year) <= as_of_year
+        if reached:
+            row.update({"class": "met" if share >= t.low else "missed", "current_value": share,
+                        "reason": f"target year reached (the enterprises' exports, {source})"})
+        return row
+    if row["class"] in ("met", "on track"):
+        row["reason"] += "; the target counts enterprises, and the products' exports alone reach it (a lower bound)"
+        return row
+    return {**row, "class": "cannot be assessed",
+            "reason": "the target counts the enterprises' exports; only the products' are sourced, and they are a "
+                      "lower bound below the target"}
+
+
+def _export_core(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, preference: str) -> dict:
     set_in = int(t.set_in) if t.set_in is not None and str(t.set_in).isdigit() else as_of_year
     base = export_base(facts, set_in, preference)
     year = min(as_of_year, int(t.target_year))
@@ -57,6 +114,14 @@ def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
         why = "no sourced base share" if base is None else f"no city export figure for {year}"
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
                 "class": "cannot be assessed", "reason": why}
+    rests_on = set(FACT_ID.findall(f"{at['exports_rows']} {at['denominator_exports_how']} {base['fact_id']}"))
+    row["current"] += f"; rests on {' '.join(sorted(rests_on))}"
+    bad = flagged_rows(facts) & rests_on
+    if bad:
+        return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
+                "class": "undetermined", "reason": "rests on a row flagged by a plausibility rule: "
+                + "; ".join(f"{f} ({rule})" for f, rule in sorted(flagged_rows(facts, with_rule=True).items())
+                            if f in bad)}
     if t.target_year <= as_of_year:
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
                 "class": "met" if current >= t.low else "missed", "reason": "target year reached (computed share)"}
@@ -65,10 +130,65 @@ def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
     return {**row, **v, "reason": "compound annual growth of the share"}
 
 
+def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, counts: str) -> dict:
+    """An output-share target judged on the production-value base: the products' revenue in force over
+    the sourced production value carried by index growth, with the price band; met or missed only when
+    the whole band is on one side of the target's low end.
+    """
+    year = min(as_of_year, int(t.target_year))
+    at = computed.set_index("year")
+    none = {"actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"), "counts": counts,
+            "enterprise_share": float("nan"), "enterprise_source": ""}
+    if year not in at.index or pd.isna(at.loc[year, "output_share"]):
+        return {**none, "base": "—", "current": "—", "current_value": None, "class": "cannot be assessed",
+                "reason": f"no production value for {year}: its index growth is not sourced by this memo's data"}
+    r = at.loc[year]
+    mid, lo, hi = float(r["output_share"]), float(r["output_share_low"]), float(r["output_share_high"])
+    rests_on = set(FACT_ID.findall(f"{r['production_value_how']} {r['revenue_rows']}"))
+    base_year = int(at.index.min())
+    row = {**none, "base": f"{base_year}: {at.loc[base_year, 'output_share']:.1f}% (production-value base)",
+           "current": f"{year}: {mid:.1f}% (band {lo:.1f}–{hi:.1f}%: the products' revenue in force over the sourced "
+           f"production value carried by index growth, prices {PRICE_BAND_TEXT})", "current_value": mid,
+           "current_low": lo, "current_high": hi}
+    bad = flagged_rows(facts) & rests_on
+    if bad:
+        return {**row, "class": "undetermined", "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
+    lower_bound = counts == "enterprises"  # the enterprises' revenue includes the products'
+    if int(t.target_year) <= as_of_year:
+        if lo >= t.low:
+            return {**row, "class": "met", "reason": "target year reached: the whole band is at or above the target"}
+        if hi < t.low and not lower_bound:
+            return {**row, "class": "missed", "reason": "target year reached: the whole band is below the target"}
+        return {**row, "class": "cannot be assessed", "reason": "the band spans the target" if hi >= t.low else
+                "the target counts the enterprises' production; the products' share is a lower bound below it"}
+    v = progress.verdict(float(at.loc[base_year, "output_share"]), base_year, mid, year, t.low, int(t.target_year),
+                         compound=True)
+    if lower_bound and v["class"] not in ("met", "on track"):
+        return {**row, **v, "class": "cannot be assessed",
+                "reason": "the target counts the enterprises' production; the products' pace is a lower bound"}
+    return {**row, **v, "reason": "compound annual growth of the share on the production-value base"}
+
+
+def flagged_rows(facts: pd.DataFrame, with_rule: bool = False) -> set[str] | dict[str, str]:
+    """The fact ids a plausibility rule flags (:mod:`kip_analysis.data.plausibility`), each part of a
+    joined id ("w033+w034") on its own; with ``with_rule`` a dict of id to the rules it breaks.
+    """
+    if "flags" not in facts:
+        return {} if with_rule else set()
+    rows = facts[facts["flags"].fillna("").astype(str).str.len() > 0]
+    out = {part: str(r.flags) for r in rows.itertuples() for part in str(r.fact_id).split("+")}
+    return out if with_rule else set(out)
+
+
 def known_targets(targets: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
     """The targets set by ``as_of_year`` (or of unknown date): a later target is not judged then."""
     set_in = pd.to_numeric(targets["set_in"], errors="coerce")
     return targets[set_in.isna() | (set_in <= as_of_year)]
+
+
+def definitions() -> dict[str, str]:
+    """What each share target counts ("products" or "enterprises"), from ``target_definitions.csv``."""
+    return load_table("target_definitions").set_index("target_id")["counts"].to_dict()
 
 
 def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFrame, computed: pd.DataFrame,
@@ -77,26 +197,29 @@ def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFra
     progress class.
     """
     rows = []
+    counts = definitions()
     known = known_targets(targets, as_of_year)
-    chosen = known[known["metric"].isin(COUNT_METRICS + SHARE_METRICS)].sort_values(["target_year", "metric"])
+    chosen = known[known["metric"].isin(COUNT_METRICS + SHARE_METRICS + ROUND_METRICS)].sort_values(
+        ["target_year", "metric"])
     for t in chosen.itertuples():
         head = {"target_id": t.target_id, "metric": t.metric, "kind": t.kind, "target_year": int(t.target_year),
                 "low": t.low, "high": t.high}
-        if t.metric in COUNT_METRICS:
+        if t.metric in ROUND_METRICS:
+            if int(t.target_year) >= config.FIRST_YEAR:
+                rows.append({**head, **_round_row(t, rounds, as_of_year)})
+        elif t.metric in COUNT_METRICS:
             if not isinstance(t.cohort, str) or "-" not in t.cohort:
                 continue
             rows.append({**head, **_count_row(t, rounds, as_of_year)})
         elif t.metric == "kip_output_share":
-            rows.append({**head, "base": "—", "current": "—", "current_value": None, "actual_rate": float("nan"),
-                         "required_rate": float("nan"), "ratio": float("nan"),
-                         "class": "cannot be assessed",
-                         "reason": "cannot be assessed from published data: the sourced statements that imply the "
-                         "city's industrial production value disagree (anchor table)" if not anchors_agree else
-                         "no sourced level of industrial production value"})
+            rows.append({**head, **_output_row(t, facts, computed, as_of_year, counts.get(t.target_id, "products"))})
         else:
-            rows.append({**head, **_export_row(t, facts, computed, as_of_year, preference)})
+            rows.append({**head, **_export_row(t, facts, computed, as_of_year, preference,
+                                               counts.get(t.target_id, "products"))})
     return pd.DataFrame(rows, columns=["target_id", "metric", "kind", "target_year", "low", "high", "base", "current",
-                                       "current_value", "actual_rate", "required_rate", "ratio", "class", "reason"])
+                                       "current_value", "actual_rate", "required_rate", "ratio", "class", "reason",
+                                       "counts", "enterprise_share", "enterprise_source", "current_low",
+                                       "current_high"])
 
 
 def export_influence(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFrame | None,
