@@ -33,7 +33,7 @@ def test_every_published_table_cell_is_unchanged(sections):
         for row, column, value in ref["cells"]:
             assert table.frame.iloc[row][column] == pytest.approx(value, rel=1e-9, abs=1e-12), (title, row, column)
             checked += 1
-    assert checked == sum(len(t["cells"]) for t in REFERENCE["tables"].values()) > 60
+    assert checked == sum(len(t["cells"]) for t in REFERENCE["tables"].values()) >= 40
 
 
 def test_the_ex_post_memo_says_so(sections):

@@ -63,29 +63,29 @@ def test_real_time_2018_is_refused_with_the_reason():
 # ---------------------------------------------------------------------------- anchors
 def test_anchor_table_lists_every_implied_denominator(latest):
     table = anchors.anchor_table(latest["facts"]).set_index("anchor")
-    assert list(table.index) == ["b015 / b017", "b015 / c008", "b003 / a006", "b015 / b018"]
+    # b003 / a006 is not an anchor: b003's VND 60 trillion is cumulative over 2005-2017, a006's 6% one year's
+    assert list(table.index) == ["b015 / b017", "b015 / c008", "b015 / b018"]
     assert table.loc["b015 / b017", "implied_vnd_bn"] == pytest.approx(40_000 / 0.352)
     assert table.loc["b015 / c008", "ratio"] == pytest.approx(0.352 / 0.35)
     # 7.7% of GRDP implies about half the sourced GRDP (2019 level / 2019 real growth)
     assert table.loc["b015 / b018", "ratio"] == pytest.approx((40_000 / 0.077) / (971_700 / 1.0762), rel=1e-6)
-    assert table.loc["b003 / a006", "ratio"] == pytest.approx((60_000 / 0.06) / (40_000 / 0.352 / 1.0729), rel=1e-6)
-    assert table["consistent"].tolist() == [True, True, False, False]
+    assert table["consistent"].tolist() == [True, True, False]
 
 
-def test_disagreeing_anchors_make_the_output_share_unassessable(latest):
+def test_the_output_share_is_judged_on_the_production_value_base_not_the_anchors(latest):
     facts = latest["facts"]
     table = anchors.anchor_table(facts)
     assert not anchors.anchors_agree(table)
-    consistent = anchors.anchor_table(facts[~facts["fact_id"].isin(["a006", "b018"])])
+    consistent = anchors.anchor_table(facts[~facts["fact_id"].isin(["b018"])])
     assert anchors.anchors_agree(consistent) and len(consistent) == 2
     out = verdicts.verdict_table(latest["targets"], latest["recognition_rounds"], facts,
                                  shares.shares(facts, latest["recognition_rounds"], load_table("gso_iip_by_province")),
                                  2025, False, "low")
-    output = out[out["metric"] == "kip_output_share"]
-    assert len(output) and (output["class"] == "cannot be assessed").all()
-    assert output["reason"].str.startswith("cannot be assessed from published data").all()
+    output = out[out["metric"] == "kip_output_share"].set_index("target_id")
+    assert output.loc["b008", "class"] == "missed" and "band" in output.loc["b008", "current"]
+    assert "index growth is not sourced" in output.loc["a004", "reason"]  # 2015: before the sourced level
     conflicts = anchors.anchor_conflicts(table)
-    assert set(conflicts["anchor"]) == {"b003 / a006", "b015 / b018"}
+    assert set(conflicts["anchor"]) == {"b015 / b018"}
 
 
 # ---------------------------------------------------------------------------- ESCAP classes
@@ -170,9 +170,8 @@ def test_rolling_origin_uses_only_data_available_at_each_origin(latest):
 def test_disagreeing_anchors_stand_in_the_conflicts_table(latest):
     conflicts = latest["conflicts"]
     implied = conflicts[conflicts["type"] == "implied denominator"].set_index("fact_a")
-    assert set(implied.index) == {"b003 / a006", "b015 / b018"}
+    assert set(implied.index) == {"b015 / b018"}
     assert implied.loc["b015 / b018", "note"].startswith("ratio 0.58")
-    assert implied.loc["b003 / a006", "note"].startswith("ratio 9.44")
     assert (implied["default_choice"] == "neither: output-share targets cannot be assessed").all()
 
 
@@ -182,11 +181,11 @@ def test_sensitivity_grid_spans_anchor_numerator_and_overlap(latest):
     facts, rounds = latest["facts"], latest["recognition_rounds"]
     a = shares.ShareAssumptions()
     values = shares.round_values(facts, rounds, a)
-    growth = shares.iip_growth(facts, load_table("gso_iip_by_province"), a, range(2019, 2026))
+    growth = shares.iip_growth(facts, load_table("gso_iip_by_province"), a, range(2018, 2026))
     grid = sensitivity.sensitivity_grid(anchors.anchor_table(facts), values, shares.production_value(facts, growth, a),
                                         2025)
-    assert set(grid["anchor"]) == {"b015 / b017", "b015 / c008", "b003 / a006"}  # the GRDP anchor is another concept
-    assert len(grid) == 3 * (1 + 3)
+    assert set(grid["anchor"]) == {"b015 / b017", "b015 / c008"}  # the GRDP anchor is another concept
+    assert len(grid) == 2 * (1 + 3)
     base = grid[(grid["anchor"] == "b015 / b017") & (grid["numerator"] == "in force")]["output_share_pct"].iloc[0]
     computed = shares.shares(facts, rounds, load_table("gso_iip_by_province"), a).set_index("year")
     assert base == pytest.approx(computed.loc[2025, "output_share"])

@@ -33,7 +33,7 @@ def test_count_targets_by_hand(tables):
 def test_shares_have_no_actual_for_their_year_and_show_the_nearest(tables):
     track = track_targets(tables["targets"], tables["programme_timeline"], 2025)
     row = _row(track, "b008")  # 33-35% output share in 2020; sources give 2018 only
-    assert row["status"] == "no actual" and row["nearest_actual"] == "35 in 2018 (c008)"
+    assert row["status"] == "no actual" and row["nearest_actual"] == "32.5 in 2018 (n004)"  # the lowest source
 
 
 def test_as_of_year_opens_later_targets_and_hides_later_targets_set(tables):

@@ -133,7 +133,8 @@ def flag(facts: pd.DataFrame) -> pd.DataFrame:
     >>> f = pd.DataFrame({"fact_id": ["x"], "metric": ["kip_export_share"], "unit_c": ["percent"],
     ...                   "value_low_c": [120.0], "value_high_c": [120.0], "value_low": [120.0], "unit": ["percent"],
     ...                   "quote": ["120%"], "source_id": ["p"], "year_end": [2020], "kind": ["actual"],
-    ...                   "period": ["2020"], "cohort": [None], "year_start": [2020]})
+    ...                   "period": ["2020"], "cohort": [None], "year_start": [2020], "period_kind": ["year"],
+    ...                   "geography": ["Hanoi"]})
     >>> flag(f)["flags"].tolist()
     ['share_above_100']
     """

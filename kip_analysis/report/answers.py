@@ -3,7 +3,7 @@ question (verdict in words, the key number with its interval, how sure, what wou
 and the targets dashboard. Every sentence is a message with slots (:mod:`kip_analysis.report.i18n`)
 filled from estimates, so the English and Vietnamese pages say the same thing.
 
-May import: report.estimates, report.format, report.i18n.
+May import: config, report.estimates, report.format, report.i18n.
 
 No SIMULATED estimate ever reaches this module's output: an answer built on the simulated panel
 is not an answer, so the answer says what cannot be said and what would settle it.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kip_analysis.config import FIRST_YEAR
 from kip_analysis.report.estimates import Estimate
 from kip_analysis.report.format import bounds, number, percent, value_range
 from kip_analysis.report.i18n import t
@@ -199,6 +200,8 @@ def dashboard(est: dict[str, Estimate], locale: str = "en") -> list[DashboardRow
     """
     groups: dict[tuple[str, int], list[Estimate]] = {}
     for e in _verdicts(est):
+        if e.extra["target_year"] < FIRST_YEAR:  # the old programme's targets (2015): the annex keeps them
+            continue
         groups.setdefault((e.extra["metric"], e.extra["target_year"]), []).append(e)
     rows = []
     for (metric, year), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):

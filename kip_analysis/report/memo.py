@@ -93,7 +93,10 @@ figcaption { font-size: 0.85rem; color: var(--muted); }
   a { color: inherit; text-decoration: none; }
   .kip-download, nav { display: none; }
   .kip-answers { grid-template-columns: repeat(3, 1fr); gap: 0.4rem; }
-  .kip-answer { font-size: 9pt; padding: 0.3rem 0.4rem; }
+  .kip-answer { font-size: 8.5pt; padding: 0.25rem 0.35rem; line-height: 1.3; }
+  h1 { font-size: 15pt; } h2 { font-size: 12pt; margin: 0.5rem 0 0.2rem; } .kip-meta { font-size: 8pt; }
+  .kip-bottom-line p { font-size: 10pt; margin: 0.15rem 0; }
+  .kip-dashboard th, .kip-dashboard td { font-size: 7.5pt; padding: 0.1rem 0.25rem; line-height: 1.25; }
   table, figure, .kip-answer, tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   .kip-table-wrap { overflow: visible; }

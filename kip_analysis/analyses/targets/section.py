@@ -163,8 +163,10 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
                   assumptions: dict, params: dict, raw_sha256: dict, gate_reasons: list[str] | None = None,
                   levels: pd.DataFrame | None = None) -> Section:
     """The targets Section: verdicts lead; probabilities only for targets at least a year ahead whose
-    inputs passed the checks; the output share, whose anchors disagree, only under "cannot say".
+    forecast has earned them (the gate). A scenario's SIMULATED exit rate enters only through a forecast:
+    without one, nothing in the Section is simulated.
     """
+    uses_simulated = uses_simulated and len(probabilities) > 0
     findings = []
     for v in verdicts[verdicts["class"] != "cannot be assessed"].to_dict("records"):
         what = (f"{v['target_id']} ({metric_label(v['metric'])}, {with_unit(v['low'], v['high'], _unit(v['metric']))} "
@@ -259,7 +261,8 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
                  "Counts are sums of rounds (product- and firm-recognitions): a product or firm recognised again "
                  "counts again."),
         tables=tuple(tables),
-        exhibits=tuple(Exhibit.from_figure(name, fig, SOURCES, uses_simulated) for name, fig in figures.items()),
+        exhibits=tuple(Exhibit.from_figure(name, fig, SOURCES, uses_simulated and name.endswith("_fan"))
+                       for name, fig in figures.items()),
         headlines=tuple(headlines), params=params, warnings=tuple(drain_warnings()),
         estimates=tuple(target_estimates(verdicts, influence, probabilities, params.get("vintage", "latest"),
                                          uses_simulated)), raw_sha256=raw_sha256, simulated=uses_simulated,
