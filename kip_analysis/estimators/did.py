@@ -310,7 +310,8 @@ def sun_abraham(data: pd.DataFrame, yname: str = "y", idname: str = "id", tname:
 def pretrend_test(result: CSResult) -> dict:
     """Pre-tests of parallel trends: a joint Wald test that every pre-recognition event-time
     effect is zero (covariance from the dynamic aggregation's influence functions), and R
-    ``did``'s Wald statistic over all pre-period ATT(g,t) (ill-conditioned with many cells).
+    ``did``'s Wald statistic over all pre-period ATT(g,t) (its chi-square reference over-rejects when each
+    cohort's covariance comes from barely more firms than cells: a Hotelling-like heavy tail).
     """
     from scipy.stats import chi2
 

@@ -61,9 +61,12 @@ def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
        are the cohorts' outcome paths, relative to the year before recognition, parallel to
        the comparison firms' over the whole pre-period (cumulative differences)?
     2. R ``did``'s Wald test on the varying-base pre-period ATT(g,t): is each year-on-year
-       change before recognition equal (short differences, one per cohort and year)? With
-       dozens of cells from cohorts of 20-40 firms its estimated covariance is ill-conditioned
-       and the test over-rejects (the Monte Carlo benchmark measures by how much).
+       change before recognition equal (short differences, one per cohort and year)? Each
+       cohort's pre-period cells have their covariance estimated from few recognised firms (n_g
+       barely above the number of cells p_g), so the statistic behaves like Hotelling's T^2 with
+       a heavy tail and its chi-square reference is invalid: it over-rejects when parallel trends
+       hold (the Monte Carlo benchmark measures by how much). The implementation is right (equal
+       to csdid, the port of R ``did``); only the chi-square reading is wrong.
     """
     event = did.pretrend_test(universal)
     rows = [
@@ -73,9 +76,10 @@ def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
          "statistic": event["event_time_wald"], "df": event["event_time_df"], "p_value": event["event_time_p"]},
         {"pre-test": "pre-period ATT(g,t), varying base (R did's Wald)",
          "what it tests": "year-on-year changes before recognition are equal for each cohort and its comparison "
-                          "firms (short differences; with many cells from small cohorts its covariance is "
-                          "ill-conditioned and it over-rejects when parallel trends hold, see "
-                          "benchmarks/effects_monte_carlo.py, so a rejection alone is not evidence)",
+                          "firms (short differences; each cohort's covariance is estimated from barely more "
+                          "recognised firms than pre-period cells, so the statistic has a heavy Hotelling-like tail "
+                          "and its chi-square reference over-rejects when parallel trends hold, see "
+                          "benchmarks/effects_monte_carlo.py; a rejection alone is not evidence)",
          "statistic": varying.wald, "df": int((varying.att_gt["time"] < varying.att_gt["group"]).sum()),
          "p_value": varying.wald_pvalue},
     ]

@@ -148,7 +148,8 @@ def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
     base_year = int(at.index.min())
     row = {**none, "base": f"{base_year}: {at.loc[base_year, 'output_share']:.1f}% (production-value base)",
            "current": f"{year}: {mid:.1f}% (band {lo:.1f}–{hi:.1f}%: the products' revenue in force over the sourced "
-           f"production value carried by index growth, prices {PRICE_BAND_TEXT})", "current_value": mid,
+           f"production value carried by index growth, prices {PRICE_BAND_TEXT}; rests on "
+           f"{' '.join(sorted(rests_on))})", "current_value": mid,
            "current_low": lo, "current_high": hi}
     bad = flagged_rows(facts) & rests_on
     if bad:
