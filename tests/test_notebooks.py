@@ -4,6 +4,7 @@ its published results hold the values the package computes."""
 from __future__ import annotations
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
@@ -178,3 +179,14 @@ def test_effects_notebook_publishes_simulated_results(tmp_path):
         assert phrase in checks, phrase
     es = next(t for t in r.tables if t.title.startswith("Event study, base e = -1")).frame
     assert (es.loc[es["event_time"] == -1, "estimate"] == 0).all() and es["covariate_adjusted"].any()
+
+
+def test_a_scenario_changes_only_the_future_not_the_past(tmp_path):
+    # each memo's past values are its vintage's; a scenario's levers reach only a forecast
+    frames = {}
+    for scenario in ("baseline", "slow_growth"):
+        out = tmp_path / f"03-{scenario}.json"
+        _execute(tmp_path, "03_targets", {"as_of_year": 2024, "scenario": scenario, "n_draws": 300,
+                                          "results_path": str(out)})
+        frames[scenario] = read(out).tables[0].frame
+    pd.testing.assert_frame_equal(frames["baseline"], frames["slow_growth"])
