@@ -90,7 +90,8 @@ def revisions(current: dict, previous: dict | None, year: int, prev_year: int | 
 def _chip(row: dict | None, href: str) -> str:
     if row is None:
         return "<td>—</td>"
-    group = {"met": "good", "on track": "good", "cannot be assessed": "none"}.get(row["verdict_class"], "bad")
+    group = {"met": "good", "on track": "good", "cannot be assessed": "none", "undetermined": "none"}.get(
+        row["verdict_class"], "bad")
     return (f'<td><a class="chip {group}" href="{escape(href)}">{escape(row["verdict"])}</a>'
             f'<div class="small">{escape(row["current"])}</div></td>')
 
