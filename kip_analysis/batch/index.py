@@ -114,12 +114,13 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
         years = sorted(y for (y, s) in memos if s == scenario and results[(y, s)])
         if not years:
             continue
-        targets = sorted({k for y in years for k in _verdicts(results[(y, scenario)])}, key=lambda k: (k[1], k[0]))
-        names = {k: r["what"] for y in years for k, r in _verdicts(results[(y, scenario)]).items()}
+        dashboards = {y: _verdicts(results[(y, scenario)]) for y in years}
+        targets = sorted({k for rows in dashboards.values() for k in rows}, key=lambda k: (k[1], k[0]))
+        names = {k: r["what"] for rows in dashboards.values() for k, r in rows.items()}
         head = "".join(f'<th scope="col"><a href="{y}/{escape(scenario)}/memo.html">{y} memo</a></th>' for y in years)
         body = "".join(
             f'<tr><th scope="row">{escape(names[k])}, {k[1]}</th>'
-            + "".join(_chip(_verdicts(results[(y, scenario)]).get(k), f"{y}/{scenario}/memo.html#dashboard")
+            + "".join(_chip(dashboards[y].get(k), f"{y}/{scenario}/memo.html#dashboard")
                       for y in years) + "</tr>" for k in targets)
         answers = "".join(
             f'<tr><th scope="row"><a href="{y}/{escape(scenario)}/memo.html">{y}</a></th>'

@@ -74,9 +74,10 @@ def anchor_table(facts: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFr
     return table
 
 
-def _carried(facts: pd.DataFrame, metric: str, year: int) -> tuple[float, int, str] | None:
+def _carried(facts: pd.DataFrame, metric: str, year: int) -> tuple[float, str, str] | None:
     """The latest sourced level of ``metric`` up to ``year``, carried to ``year`` by the sourced real
-    index growth of the years between (none sourced: carried flat, said in the note).
+    index growth of the years between (none sourced: carried flat, said in the note): the level, the
+    fact id it starts from, and how it was carried.
     """
     rows = facts[(facts["metric"] == metric) & (facts["kind"] == "actual") & (facts["year_end"] <= year)]
     if rows.empty:
@@ -90,7 +91,7 @@ def _carried(facts: pd.DataFrame, metric: str, year: int) -> tuple[float, int, s
         else:
             level *= 1 + g[0] / 100
             how.append(f"{y} +{g[0]:g}% ({g[1]})")
-    return level, from_year, ", ".join(how)
+    return level, str(first["fact_id"]), ", ".join(how)
 
 
 #: Denominators a share may be checked against: the share metric, the sourced level's metric.
@@ -121,11 +122,11 @@ def level_checks(facts: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFr
                 nxt = _series_value(facts, "grdp_nominal", year + 1)
                 g = _series_value(facts, "grdp_growth", year + 1)
                 if nxt is not None and g is not None:
-                    level = (nxt[0] / (1 + g[0] / 100), year + 1, f"{nxt[1]} carried back by {g[1]}")
+                    level = (nxt[0] / (1 + g[0] / 100), nxt[1], f"{nxt[1]} carried back by {g[1]}")
             if level is None:
                 continue
             implied = float(rev["value_low_c"]) / (sh.value_low_c / 100)
-            rows.append({"share_fact": sh.fact_id, "level_fact": level[2].split(",")[0].split(" ")[0],
+            rows.append({"share_fact": sh.fact_id, "level_fact": level[1],
                          "statement": f"{rev['value_low_c']:,.0f} VND bn ({rev['fact_id']}) = {sh.value_low_c:g}% of "
                          f"{concept} ({sh.fact_id})", "concept": concept, "year": year, "implied_vnd_bn": implied,
                          "level_vnd_bn": level[0], "level_how": level[2], "share_on_level": 100 * rev["value_low_c"]

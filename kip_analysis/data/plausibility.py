@@ -146,3 +146,23 @@ def flag(facts: pd.DataFrame) -> pd.DataFrame:
     out["flags"] = [" ".join(sorted(set(by_fact.get(f, [])))) for f in out["fact_id"]]
     out.attrs = {**facts.attrs, "violations": int(len(found))}
     return out
+
+
+def flagged(facts: pd.DataFrame) -> dict[str, str]:
+    """The rows a rule flags, by fact id (a joined id "w033+w034" under itself and each part), with the
+    rules each breaks; empty when the facts were never checked (no ``flags`` column).
+
+    Examples
+    --------
+    >>> flagged(pd.DataFrame({"fact_id": ["w023", "w033+w034", "w001"], "flags": ["a", "b", ""]}))
+    {'w023': 'a', 'w033+w034': 'b', 'w033': 'b', 'w034': 'b'}
+    """
+    if "flags" not in facts:
+        return {}
+    rows = facts[facts["flags"].fillna("").astype(str) != ""]
+    out: dict[str, str] = {}
+    for fact_id, rules in zip(rows["fact_id"].astype(str), rows["flags"].astype(str), strict=True):
+        out[fact_id] = rules
+        out.update(dict.fromkeys(fact_id.split("+"), rules))
+    return out
+

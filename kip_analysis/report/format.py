@@ -52,14 +52,9 @@ def number(x: float | None, digits: int | None = None, locale: str = "en") -> st
         return "—"
     x = float(x)
     if digits is None:
-        if x.is_integer() or abs(x) >= 100:
-            digits = 0
-        elif abs(x) >= 10:
-            digits = 1
-        else:
-            digits = digits_for(x)
-            text = format_decimal(round(x, digits), format="#,##0." + "#" * digits, locale=locale)
-            return text
+        digits = _default_digits(x)
+        if digits and abs(x) < 10:  # significant figures of a small number: trailing zeros say nothing
+            return format_decimal(round(x, digits), format="#,##0." + "#" * digits, locale=locale)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     text = format_decimal(round(x, digits), format=pattern, locale=locale)
     return "0" if text in ("-0", "-0.0", "-0,0") and digits == 0 else text

@@ -12,7 +12,7 @@ level (2018: VND40,000bn = 35.2% => VND113,636bn) and carried by the sourced ind
 production index growth (a real index; nominal price growth is the ``price_growth``
 assumption); the city's exports in the sourced years, gaps filled by a named method.
 
-May import: config, data.choice, data.facts, errors.
+May import: config, data.choice, data.facts, data.plausibility, errors.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis import config
+from kip_analysis.data import plausibility
 from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
 from kip_analysis.data.facts import vnd_per_usd
 from kip_analysis.errors import ParameterError
@@ -115,9 +116,9 @@ def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
             row.update({what: value, f"{what}_base_year": base, f"{what}_source": note})
         rows.append(row)
     table = pd.DataFrame(rows)
-    flagged = set(facts.loc[facts["flags"].fillna("").astype(str) != "", "fact_id"]) if "flags" in facts else set()
+    flagged = plausibility.flagged(facts)
     for what in ("revenue", "exports"):
-        usable = ~table[f"{what}_source"].str.split(" ").str[0].isin(flagged)  # a flagged row imputes nothing
+        usable = ~table[f"{what}_source"].str.split(" ").str[0].isin(set(flagged))  # a flagged row imputes nothing
         per_product = (table.loc[usable, what] / table.loc[usable, "products"]).dropna()
         missing = table[what].isna()
         table.loc[missing, what] = table.loc[missing, "products"] * per_product.median()
@@ -129,9 +130,27 @@ def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
     return table
 
 
+def live_rounds(values: pd.DataFrame, year: int, assumptions: ShareAssumptions) -> pd.DataFrame:
+    """The rounds whose recognition is in force in ``year`` (r <= year < r + validity)."""
+    return values[(values["round"] <= year) & (year < values["round"] + assumptions.validity_years)]
+
+
+def rows_rested_on(values: pd.DataFrame, year: int, what: str, assumptions: ShareAssumptions,
+                   flagged: dict[str, str]) -> str:
+    """The sourced rows a year's numerator rests on: the rounds in force with their own figure, and,
+    when one of them is imputed, every unflagged sourced round the imputation's median reads.
+    """
+    source = values[f"{what}_source"]
+    live = live_rounds(values, year, assumptions)[f"{what}_source"]
+    rows = [src for src in live if not src.startswith("imputed")]
+    if live.str.startswith("imputed").any():
+        rows += list(source[~source.str.startswith("imputed") & ~source.str.split(" ").str[0].isin(set(flagged))])
+    return " ".join(sorted(set(rows)))
+
+
 def in_force(values: pd.DataFrame, year: int, what: str, assumptions: ShareAssumptions) -> float:
     """Sum over rounds in force in ``year`` of their base-year value carried to ``year``."""
-    live = values[(values["round"] <= year) & (year < values["round"] + assumptions.validity_years)]
+    live = live_rounds(values, year, assumptions)
     years = year - live[f"{what}_base_year"]
     return float((live[what] * (1 + assumptions.product_growth) ** years).sum())
 
@@ -238,7 +257,7 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
     on the same definition) or lacks a denominator.
     """
     values = round_values(facts, rounds, assumptions)
-    flagged = set(facts.loc[facts["flags"].fillna("").astype(str) != "", "fact_id"]) if "flags" in facts else set()
+    flagged = plausibility.flagged(facts)
     growth = iip_growth(facts, iip_table, assumptions, range(config.FIRST_YEAR - 1, config.LAST_YEAR + 1))
     pv = production_value(facts, growth, assumptions).set_index("year")
     ex = city_exports(facts, assumptions).set_index("year")
@@ -253,18 +272,10 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
         flags = [f"{name} share over 100%" for name, s in (("output", out_share), ("export", exp_share)) if s > 100]
         if np.isnan(exp_share):
             flags.append("no export denominator")
-        live = values[(values["round"] <= year) & (year < values["round"] + assumptions.validity_years)]
-        sourced = values.loc[~values["exports_source"].str.startswith("imputed")
-                             & ~values["exports_source"].str.split(" ").str[0].isin(flagged), "exports_source"]
-        rests_on = [src for src in live["exports_source"] if not src.startswith("imputed")]
-        if live["exports_source"].str.startswith("imputed").any():  # an imputed round rests on every sourced one
-            rests_on += list(sourced)
-        revenue_rows = [src for src in live["revenue_source"] if not src.startswith("imputed")]
-        if live["revenue_source"].str.startswith("imputed").any():
-            revenue_rows += list(values.loc[~values["revenue_source"].str.startswith("imputed"), "revenue_source"])
         rows.append({
-            "year": year, "kip_revenue_vnd_bn": revenue, "exports_rows": " ".join(sorted(set(rests_on))),
-            "revenue_rows": " ".join(sorted(set(revenue_rows))),
+            "year": year, "kip_revenue_vnd_bn": revenue,
+            "exports_rows": rows_rested_on(values, year, "exports", assumptions, flagged),
+            "revenue_rows": rows_rested_on(values, year, "revenue", assumptions, flagged),
             "production_value_vnd_bn": pv.loc[year, "production_value_vnd_bn"], "output_share": out_share,
             "output_share_low": out_low, "output_share_high": out_high, "production_value_how": pv.loc[year, "how"],
             "kip_exports_usd_m": exports, "city_exports_usd_m": ex.loc[year, "exports_usd_m"],

@@ -2,7 +2,7 @@
 class (:mod:`kip_analysis.analyses.targets.progress`), and the leave-one-row-out influence of
 the sourced rows behind the export-share verdicts.
 
-May import: config, data.choice, data.raw, analyses.targets.progress, analyses.targets.shares.
+May import: config, data.choice, data.plausibility, data.raw, analyses.targets.progress, analyses.targets.shares.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 
 from kip_analysis import config
 from kip_analysis.analyses.targets import progress, shares
+from kip_analysis.data import plausibility
 from kip_analysis.data.choice import choose
 from kip_analysis.data.raw import load_table
 
@@ -116,12 +117,12 @@ def _export_core(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int
                 "class": "cannot be assessed", "reason": why}
     rests_on = set(FACT_ID.findall(f"{at['exports_rows']} {at['denominator_exports_how']} {base['fact_id']}"))
     row["current"] += f"; rests on {' '.join(sorted(rests_on))}"
-    bad = flagged_rows(facts) & rests_on
+    rules = plausibility.flagged(facts)
+    bad = sorted(set(rules) & rests_on)
     if bad:
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
                 "class": "undetermined", "reason": "rests on a row flagged by a plausibility rule: "
-                + "; ".join(f"{f} ({rule})" for f, rule in sorted(flagged_rows(facts, with_rule=True).items())
-                            if f in bad)}
+                + "; ".join(f"{f} ({rules[f]})" for f in bad)}
     if t.target_year <= as_of_year:
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
                 "class": "met" if current >= t.low else "missed", "reason": "target year reached (computed share)"}
@@ -151,7 +152,7 @@ def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
            f"production value carried by index growth, prices {PRICE_BAND_TEXT}; rests on "
            f"{' '.join(sorted(rests_on))})", "current_value": mid,
            "current_low": lo, "current_high": hi}
-    bad = flagged_rows(facts) & rests_on
+    bad = set(plausibility.flagged(facts)) & rests_on
     if bad:
         return {**row, "class": "undetermined", "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
     lower_bound = counts == "enterprises"  # the enterprises' revenue includes the products'
@@ -168,17 +169,6 @@ def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
         return {**row, **v, "class": "cannot be assessed",
                 "reason": "the target counts the enterprises' production; the products' pace is a lower bound"}
     return {**row, **v, "reason": "compound annual growth of the share on the production-value base"}
-
-
-def flagged_rows(facts: pd.DataFrame, with_rule: bool = False) -> set[str] | dict[str, str]:
-    """The fact ids a plausibility rule flags (:mod:`kip_analysis.data.plausibility`), each part of a
-    joined id ("w033+w034") on its own; with ``with_rule`` a dict of id to the rules it breaks.
-    """
-    if "flags" not in facts:
-        return {} if with_rule else set()
-    rows = facts[facts["flags"].fillna("").astype(str).str.len() > 0]
-    out = {part: str(r.flags) for r in rows.itertuples() for part in str(r.fact_id).split("+")}
-    return out if with_rule else set(out)
 
 
 def known_targets(targets: pd.DataFrame, as_of_year: int) -> pd.DataFrame:
