@@ -146,7 +146,7 @@ def test_the_vietnamese_catalog_translates_every_message_with_the_same_slots():
 def test_vietnamese_numbers_use_the_vietnamese_separators():
     est = memo.all_estimates(_sections())
     text = " ".join(answers.bottom_line(est, 2025, "vi"))
-    assert "183 lượt sản phẩm" in text
+    assert "183 lượt công nhận sản phẩm" in text
     a = answers.targets_answer(est, 2025, "vi")
     assert "29,7%" in a.number
 
@@ -161,3 +161,13 @@ def test_results_json_holds_every_estimate_with_a_schema_version(tmp_path):
         if rel.endswith(".csv"):
             frame = pd.read_csv(tmp_path / rel)
             assert {"units", "source"} <= set(frame.columns)
+
+
+def test_the_land_answer_says_when_no_consultant_had_published_rents_yet():
+    est = memo.all_estimates(_sections())
+    a = answers.land_answer(est, 2019)
+    assert a.verdict.startswith("Not established from public data: no consultant had published") and "2019" in a.verdict
+    assert "—" not in a.verdict
+    ranged = {**est, "land.lease_ratio_range": Estimate("land.lease_ratio_range", "r", 1.5, "times", 1.22, 2.82, 1.0)}
+    assert "1.2–2.8 times" in answers.land_answer(ranged, 2025).verdict
+

@@ -45,7 +45,7 @@ def test_memo_answers_come_from_the_published_estimates(built):
     result = read_section(folder / "results" / "01_programme_facts.json")
     est = {e.key: e for e in result.estimates}
     memo = html.unescape((folder / "memo.html").read_text())
-    assert f"recognised {est['facts.products_cumulative'].number:.0f} products" in memo
+    assert f"made {est['facts.products_cumulative'].number:.0f} product recognitions" in memo
     assert "Bottom line" in memo and "Provenance" in memo and "Caveats" in memo and 'id="annex"' in memo
     assert result.findings[0] in memo  # the annex keeps every finding
     assert "<title>Hanoi Key Industrial Products: policy memo 2019 (baseline)</title>" in memo

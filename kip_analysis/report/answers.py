@@ -49,7 +49,10 @@ M: dict[str, str] = {
                            "for {tyear} would settle it.",
     "targets_change": "Official figures for {tyear}; the dashboard shows which rows each verdict rests on.",
     "land_verdict": "Not established from public data: Hanoi's industrial-park rents are {range} times "
-                    "those of comparable areas, but no public data follow firms as they move.",
+                    "those of comparable areas, depending on the consultant and year, but no public data follow "
+                    "firms as they move.",
+    "land_verdict_no_rents": "Not established from public data: no consultant had published Hanoi's and comparable "
+                             "areas' industrial-park rents by {year}, and no public data follow firms as they move.",
     "land_number": "With its neighbours' land-access score, Hanoi's share of new foreign-investment projects "
                    "would be {value} ({interval}) against {before} at its own score.",
     "land_settle": "Industrial-park rents by province and year from one consultant, and each firm's province by "
@@ -62,8 +65,8 @@ M: dict[str, str] = {
     "rule_medium": "estimated from sourced figures and stated assumptions; no single source row changes it",
     "rule_low": "a single source row changes the verdict, or the interval includes no change",
     "rule_none": "the data needed are not published",
-    "bottom_counts": "Since {first}, Hanoi has recognised {products} products of {firms} firms in {rounds} rounds "
-                     "(a product recognised again counts again).",
+    "bottom_counts": "Since {first}, Hanoi has made {products} product recognitions and {firms} firm "
+                     "recognitions in {rounds} rounds (a product or firm recognised again counts again).",
     "bottom_unmeasured": "What recognition did to firms, and whether lease costs push firms out of Hanoi, cannot "
                          "be measured from public data; the answers below say what would settle them.",
     "label_verdict": "Answer",
@@ -278,11 +281,11 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
                   level != "none")
 
 
-def land_answer(est: dict[str, Estimate], locale: str = "en") -> Answer:
+def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> Answer:
     """Do lease differentials drive relocation: the sourced rent ratios and the FDI location model."""
     ratio, cf = _real(est, "land.lease_ratio_range"), _real(est, "land.fdi_counterfactual_share")
-    verdict = t(M["land_verdict"], locale, range=value_range(ratio.low, ratio.high, digits=1, locale=locale)) \
-        if ratio is not None else t(M["rule_none"], locale)
+    verdict = (t(M["land_verdict"], locale, range=value_range(ratio.low, ratio.high, digits=1, locale=locale))
+               if ratio is not None and ratio.has_interval else t(M["land_verdict_no_rents"], locale, year=memo_year))
     number_text = ""
     level = "none"
     if cf is not None:
@@ -295,7 +298,7 @@ def land_answer(est: dict[str, Estimate], locale: str = "en") -> Answer:
 
 def answers(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> list[Answer]:
     """The three answers, in the order of the questions."""
-    return [effects_answer(est, locale), targets_answer(est, memo_year, locale), land_answer(est, locale)]
+    return [effects_answer(est, locale), targets_answer(est, memo_year, locale), land_answer(est, memo_year, locale)]
 
 
 def bottom_line(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> list[str]:

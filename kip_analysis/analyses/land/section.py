@@ -300,12 +300,6 @@ def land_estimates(r: LandResults, simulated: bool, vintage: str) -> list[Estima
     data_curve = r.curve.iloc[0]
     sourced = r.ratio_path[r.ratio_path["status"] == "sourced"]
     out = [
-        Estimate("land.lease_ratio_range", "Hanoi's industrial-park rent over a comparator's, across consultants",
-                 float(consultants["ratio"].median()), "times", float(consultants["ratio"].min()),
-                 float(consultants["ratio"].max()), 1.0, fact_ids_in(*consultants["facts"]), vintage=vintage,
-                 note="median, and the full range across consultants, periods and comparators",
-                 extra={"consultants": sorted(set(consultants["consultant"])),
-                        "periods": sorted(set(map(str, consultants["period"])))}),
         Estimate("land.fdi_land_access", "FDI location and PCI land access, coefficient", float(la["coef"]),
                  "log points per PCI point", float(la["ci_low"]), float(la["ci_high"]), 0.95, vintage=vintage,
                  status="estimate", note="Poisson = conditional logit over 63 provinces, HC3",
@@ -322,6 +316,14 @@ def land_estimates(r: LandResults, simulated: bool, vintage: str) -> list[Estima
                  extra={"lease_ratio": float(data_curve["lease_ratio"]),
                         "truth": float(data_curve["true_elasticity"]) if "true_elasticity" in r.curve else None}),
     ]
+    if len(consultants):  # a vintage before any consultant quote has only a source's claim: no range
+        out.append(Estimate(
+            "land.lease_ratio_range", "Hanoi's industrial-park rent over a comparator's, across consultants",
+            float(consultants["ratio"].median()), "times", float(consultants["ratio"].min()),
+            float(consultants["ratio"].max()), 1.0, fact_ids_in(*consultants["facts"]), vintage=vintage,
+            note="median, and the full range across consultants, periods and comparators",
+            extra={"consultants": sorted(set(consultants["consultant"])),
+                   "periods": sorted(set(map(str, consultants["period"])))}))
     if len(sourced):
         last = sourced.iloc[-1]
         out.append(Estimate("land.lease_ratio_latest", f"Hanoi's rent over the northern average, {int(last['year'])}",
