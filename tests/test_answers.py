@@ -168,6 +168,9 @@ def test_the_land_answer_says_when_no_consultant_had_published_rents_yet():
     a = answers.land_answer(est, 2019)
     assert a.verdict.startswith("Not established from public data: no consultant had published") and "2019" in a.verdict
     assert "—" not in a.verdict
-    ranged = {**est, "land.lease_ratio_range": Estimate("land.lease_ratio_range", "r", 1.5, "times", 1.22, 2.82, 1.0)}
-    assert "1.2–2.8 times" in answers.land_answer(ranged, 2025).verdict
+    ranged = {**est, "land.lease_ratio_range": Estimate("land.lease_ratio_range", "r", 1.5, "times", 1.22, 2.82, 1.0),
+              "land.lease_ratio": Estimate("land.lease_ratio", "r", 1.33, "times", 1.33, 2.35, 1.0,
+                                           extra={"year": 2021, "consultant": "Savills"})}
+    verdict = answers.land_answer(ranged, 2025).verdict
+    assert "1.33 times its four neighbours' in 2021 (Savills)" in verdict and "1.2–2.8 across" in verdict
 

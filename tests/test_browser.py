@@ -25,7 +25,7 @@ HOW_TO_RUN = ("browser tests skipped: no headless Chromium here; to run them: ap
               "chromium-driver, then make test-browser")
 YEARS = (2019, 2025)
 SCIENTIFIC = re.compile(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b")
-FACT_ID = re.compile(r"\b(?:[a-e]\d{3}|[wsn]\d{3})\b")
+FACT_ID = re.compile(r"\b(?:[a-e]\d{3}|[wsnv]\d{3})\b")
 
 if browser_missing():
     if os.environ.get("KIP_REQUIRE_BROWSER") == "1":

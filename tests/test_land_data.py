@@ -10,30 +10,75 @@ import pytest
 import statsmodels.api as sm
 
 from kip_analysis.analyses.land import fdi as fdi_model
-from kip_analysis.analyses.land import leases
-from kip_analysis.data import locations
+from kip_analysis.data import geography, locations
+from kip_analysis.data import rents as rents_mod
 from kip_analysis.data.raw import load_table
 from kip_analysis.errors import DataValidationError, ParameterError
 from kip_analysis.estimators.sandwich import poisson_hc
 
 
 def _rents(rows):
-    return pd.DataFrame(rows, columns=["province", "period", "midpoint", "fact_id"])
+    frame = pd.DataFrame(rows, columns=["province", "period", "consultant", "midpoint", "fact_id"])
+    return frame.assign(value_low=frame["midpoint"], value_high=frame["midpoint"], note=frame["consultant"])
 
 
-def test_rent_panel_rules_sourced_interpolated_carried():
-    rents = _rents([("Hanoi", "2019Q3", 100.0, "a"), ("Hanoi", "2021", 140.0, "b"), ("Hanoi", "2021", 160.0, "c"),
-                    ("Hanoi", "undated", 999.0, "d"), ("North", "2020Q1", 80.0, "e")])
-    panel = leases.rent_panel(rents, years=(2018, 2019, 2020, 2021, 2022)).set_index(["area", "year"])
-    assert panel.loc[("Hanoi", 2019), "status"] == "sourced" and panel.loc[("Hanoi", 2019), "rent"] == 100
-    assert panel.loc[("Hanoi", 2021), "rent"] == 150 and panel.loc[("Hanoi", 2021), "figures"] == 2  # averaged
-    assert panel.loc[("Hanoi", 2020), "status"] == "interpolated" and panel.loc[("Hanoi", 2020), "rent"] == 125
-    assert panel.loc[("Hanoi", 2022), "status"] == "carried forward" and panel.loc[("Hanoi", 2022), "rent"] == 150
-    assert panel.loc[("Hanoi", 2018), "status"] == "carried back" and panel.loc[("Hanoi", 2018), "rent"] == 100
-    assert panel.attrs["undated_left_out"] == 1
-    path = leases.ratio_path(panel.reset_index(), comparator="North").set_index("year")
-    assert path.loc[2020, "ratio"] == pytest.approx(125 / 80) and path.loc[2020, "status"].startswith("Hanoi interp")
-    assert leases.ratio_path(panel.reset_index(), comparator="nowhere").empty
+FIVE = ("Hanoi", "Bac Ninh", "Hung Yen", "Hai Duong", "Hai Phong")
+
+
+def _cross_section(consultant, period, rents, start):
+    return [(p, period, consultant, r, f"x{start + i:02d}") for i, (p, r) in enumerate(zip(FIVE, rents, strict=True))]
+
+
+def test_like_for_like_ratio_uses_one_consultant_and_one_period_only():
+    rows = (_cross_section("Savills", "2020", (120, 100, 80, 60, 100), 0)
+            + _cross_section("CBRE", "2021", (200, 100, 100, 100, 100), 10)
+            + [("Hanoi", "2021", "Savills", 130.0, "y01"), ("Bac Ninh", "2021", "Savills", 100.0, "y02"),  # no HD, HP
+               ("Hanoi", "2022", "unnamed", 150.0, "y03"),
+               ("Northern Vietnam average", "2022", "unnamed", 100.0, "y04"),
+               ("Hanoi", "2020", "Savills", 120.0, "y05")])  # the same Savills 2020 figure on a second page
+    ll = rents_mod.like_for_like(_rents(rows)).set_index(["consultant", "period"])
+    assert list(ll.index) == [("CBRE", "2021"), ("Savills", "2020")]
+    assert ll.loc[("Savills", "2020"), "ratio"] == pytest.approx(120 / 85)
+    assert ll.loc[("CBRE", "2021"), "ratio"] == pytest.approx(2.0)
+    excluded = " | ".join(ll.attrs["excluded"])
+    assert "Savills 2021: no figure for Hải Dương, Hải Phòng, Hưng Yên" in excluded
+    assert "unnamed 2022: no consultant named" in excluded
+    assert "y05" in ll.loc[("Savills", "2020"), "facts"]  # a figure quoted twice is one figure, both ids kept
+    disagree = rows + [("Hanoi", "2020", "Savills", 125.0, "y06")]
+    assert "disagree" in " ".join(rents_mod.like_for_like(_rents(disagree)).attrs["excluded"])
+
+
+def test_ratio_path_prefers_one_consultant_bands_the_others_and_labels_carried_years():
+    rows = (_cross_section("Savills", "2020", (120, 100, 80, 60, 100), 0)
+            + _cross_section("CBRE", "2020", (200, 100, 100, 100, 100), 10))
+    ll = rents_mod.like_for_like(_rents(rows))
+    path = rents_mod.ratio_path(ll, (2019, 2020, 2021)).set_index("year")
+    assert path.loc[2020, "consultant"] == "Savills" and path.loc[2020, "ratio"] == pytest.approx(120 / 85)
+    assert (path.loc[2020, "band_low"], path.loc[2020, "band_high"]) == pytest.approx((120 / 85, 2.0))
+    assert path.loc[2019, "status"] == "carried back from 2020" and path.loc[2021, "status"].startswith("carried forw")
+    assert rents_mod.time_variation(path.reset_index(), 2021) == [2020]
+    idx = rents_mod.lease_indices(ll, (2020,)).set_index("gso_code")
+    assert idx.loc["01", "lease_index"] == pytest.approx(path.loc[2020, "ratio"])  # Hà Nội's index is R_t
+    assert idx.loc["27", "lease_index"] == pytest.approx(100 / 85)
+    assert rents_mod.ratio_path(ll.iloc[:0], (2020,)).empty
+
+
+def test_no_ratio_divides_two_sources_figures():
+    """Every like-for-like ratio on the real facts rests on rows of one consultant and one period."""
+    from kip_analysis.data import processed
+
+    facts = processed.load("facts").set_index("fact_id")
+    rents = geography.rents_table(processed.load("facts"))
+    ll = rents_mod.like_for_like(rents)
+    assert len(ll) and set(ll["consultant"]) >= {"Savills"}
+    by_id = rents.set_index("fact_id")
+    for r in ll.itertuples():
+        ids = r.facts.split(", ")
+        assert set(by_id.loc[ids, "consultant"]) == {r.consultant}, r
+        assert set(by_id.loc[ids, "period"].astype(str)) == {r.period}, r
+        assert facts.loc[ids, "metric"].eq("ip_rent").all()
+    savills = ll.set_index(["consultant", "period"]).loc["Savills", "ratio"]
+    assert savills.round(2).to_dict() == {"2019": 1.41, "2020": 1.47, "2021": 1.33}  # the sidecar's figures
 
 
 def test_hc3_is_computed_here_because_statsmodels_glm_gives_hc0():
@@ -116,20 +161,30 @@ def test_wage_panel_rules_months_weighted_and_carried_back():
         locations.wage_panel(regions, ("01", "31"))
 
 
-def test_choice_attributes_from_sourced_rows_with_every_gap_named():
+def test_choice_attributes_from_like_for_like_rents_with_every_gap_named():
     from kip_analysis.data import processed
 
     places = locations.load_choice_attributes(processed.load("facts"))
-    assert places.attrs["left_out"] == ["Hải Phòng (31): no minimum-wage region in "
-                                        "minimum_wage_region_by_province.csv, which covers Hà Nội and its nine "
-                                        "bordering provinces"]
+    assert [w.split(":")[0] for w in places.attrs["left_out"]] == ["Hải Phòng (31)", "Bắc Giang (24)"]
+    assert "no minimum-wage region" in places.attrs["left_out"][0]
     p = places.set_index(["province", "year"])
-    assert list(dict.fromkeys(places["province"])) == ["01", "27", "33", "30", "24"]
-    assert p.loc[("01", 2020), "lease_index"] == pytest.approx(260.0 / 99.0)  # Hanoi's R_t, sourced both sides
-    assert p.loc[("01", 2020), "rent_status"] == "sourced" and p.loc[("01", 2012), "rent_status"] == "carried back"
+    assert list(dict.fromkeys(places["province"])) == ["01", "27", "33", "30"]
+    assert p.loc[("01", 2020), "lease_index"] == pytest.approx(129.0 / 87.5)  # Savills 2020: Hà Nội / the four's mean
+    assert p.loc[("01", 2020), "rent_source"] == "Savills 2020" and p.loc[("01", 2020), "occupancy_pct"] == 90
+    assert p.loc[("01", 2012), "rent_status"] == "carried back from 2019"
+    assert p.loc[("01", 2025), "rent_status"] == "carried forward from 2021"
     assert (p.xs("01", level="province")["wage_index"] == 1).all() and p.loc[("01", 2025), "dist_100km"] == 0
     assert 0.3 < p.loc[("27", 2025), "dist_100km"] < 0.6  # Bắc Ninh's centroid is 30-60 km from Hanoi's
     assert p.loc[("30", 2025), "wage_index"] == 1.0 and p.loc[("30", 2023), "wage_index"] < 0.9
+
+
+def test_choice_attributes_raise_when_no_consultant_gives_hanoi_and_its_neighbours():
+    from kip_analysis.data import processed
+
+    facts = processed.load("facts")
+    early = facts[facts["available_from"] <= "2019-12-31"]
+    with pytest.raises(ParameterError, match="no like-for-like lease ratio"):
+        locations.load_choice_attributes(early)
 
 
 def test_new_raw_tables_name_file_line_and_column(tmp_path):

@@ -65,6 +65,10 @@ TABLES: dict[str, RawTable] = {t.name: t for t in (
              ("gso_code", "year")),
     RawTable("pci_subindices_partial", _RAW / "provincial" / "pci_subindices_2017_2024_partial.csv",
              schemas.PCI_PARTIAL, ("gso_code", "year", "subindex", "source_url")),
+    RawTable("consultant_rents", _RAW / "provincial" / "savills_industrial_parks_by_province.csv",
+             schemas.CONSULTANT_RENTS, ("gso_code", "period", "measure")),
+    RawTable("fia_fdi_flows", _RAW / "provincial" / "fia_fdi_flows_by_province_2017_2024h1.csv", schemas.FIA_FLOWS,
+             ("year", "gso_code")),
 )}
 
 

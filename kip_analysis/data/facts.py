@@ -5,7 +5,7 @@ low-high range in the source's unit and in a canonical unit, kind (actual / targ
 expectation / plan), cohort (which recognition round(s) the figure covers), qualifier,
 source, quote and how well the quote carries the figure.
 
-May import: data.periods, data.quotes, data.raw, data.units, errors.
+May import: data.geography, data.periods, data.quotes, data.raw, data.units, errors.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis.data.choice import WEB_ACCESS_DATE
+from kip_analysis.data.geography import FACT_NAMES
 from kip_analysis.data.periods import parse_period
 from kip_analysis.data.quotes import figure_in_quote
 from kip_analysis.data.raw import load_table, split_range
@@ -267,12 +268,39 @@ def publication_dates() -> dict[str, tuple[str, str]]:
     return {r.source: (r.published, r.basis) for r in table.itertuples()}
 
 
+#: The consultant table's measures as fact metrics.
+CONSULTANT_METRICS: dict[str, str] = {"rent": "ip_rent", "occupancy": "ip_occupancy", "rent_growth": "ip_rent_growth"}
+
+
+def consultant_facts(table: pd.DataFrame | None = None, prefix: str = "v", consultant: str = "Savills"
+                     ) -> pd.DataFrame:
+    """One consultant's rents and occupancy by province (``consultant_rents``) in the tidy shape,
+    ids ``v`` + the file's line. Each row's note names the consultant (so every rent row of one
+    consultant and period can be compared like for like) and whether the figure is sourced or
+    derived; places are spelled as the web figures spell them.
+    """
+    table = load_table("consultant_rents") if table is None else table
+    records = [{
+        "fact_id": f"{prefix}{row + 2:03d}", "metric": CONSULTANT_METRICS[rec["measure"]], "period": rec["period"],
+        "value_low": rec["value"], "value_high": rec["value"], "unit": rec["unit"], "kind": "actual",
+        "geography": FACT_NAMES.get(rec["gso_code"], rec["province"]), "cohort": None, "qualifier": None,
+        "source_kind": "web", "source_id": rec["source"],
+        "outlet": f"{consultant} via " + re.sub(r"^https?://(www\.)?([^/]+).*", r"\2", rec["source"]),
+        "published": last_day(rec["published"]), "date_basis": "page date", "quote": rec["quote"],
+        "note": "; ".join(str(x) for x in (consultant, rec["status"], rec["note"]) if isinstance(x, str) and x),
+    } for row, rec in enumerate(table.to_dict("records"))]
+    out = _finish(pd.DataFrame.from_records(records))
+    derived = out["note"].str.contains("derived:", regex=False)
+    out.loc[derived, "quote_status"] = "derived from the quoted figures"  # e.g. 2019 = 2020 level / (1 + growth)
+    return out
+
+
 def all_facts() -> pd.DataFrame:
-    """Article figures, web figures (ids ``w``), the supplementary web figures (ids ``s``) and the
-    third search's figures (ids ``n``), in that order.
+    """Article figures, web figures (ids ``w``), the supplementary web figures (ids ``s``), the
+    third search's figures (ids ``n``) and one consultant's rents by province (ids ``v``), in that order.
     """
     return pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s"),
-                      web_facts(load_table("web_figures_2026"), "n")], ignore_index=True)
+                      web_facts(load_table("web_figures_2026"), "n"), consultant_facts()], ignore_index=True)
 
 
 def vnd_per_usd(facts: pd.DataFrame) -> tuple[float, str]:

@@ -43,14 +43,16 @@ def display_names(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
 CONSULTANTS: tuple[str, ...] = ("CBRE", "Savills", "JLL", "Cushman & Wakefield")
 
 
-def rents_table(facts: pd.DataFrame) -> pd.DataFrame:
-    """Every industrial-park rent figure with its consultant, period, range and midpoint."""
-    r = facts[facts["metric"] == "ip_rent"].copy()
+def rents_table(facts: pd.DataFrame, metric: str = "ip_rent") -> pd.DataFrame:
+    """Every industrial-park rent figure (or, with ``metric="ip_occupancy"``, occupancy figure) with
+    its consultant, period, range and midpoint.
+    """
+    r = facts[facts["metric"] == metric].copy()
     r["consultant"] = [next((c for c in CONSULTANTS if isinstance(n, str) and c in n), "unnamed")
                        for n in r["note"]]  # the consultant named in the row's note
     r["midpoint"] = (r["value_low"] + r["value_high"]) / 2
     return r[["fact_id", "geography", "period", "consultant", "value_low", "value_high", "midpoint",
-              "quote_status", "source_id"]].rename(columns={"geography": "province"}).reset_index(drop=True)
+              "quote_status", "source_id", "note"]].rename(columns={"geography": "province"}).reset_index(drop=True)
 
 
 def land_access(pci: pd.DataFrame, code: str, year: int = 2016) -> float:

@@ -3,7 +3,7 @@ consultants' figures made into an area x year panel), the regional minimum wage 
 decree, and the distance from Hà Nội (centroids). The SIMULATED panel's location choice and the
 relocation models both read them from here, so the simulation and the estimator see the same data.
 
-May import: config, errors, data.geography, data.raw.
+May import: config, errors, data.geography, data.raw, data.rents.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import pandas as pd
 
 from kip_analysis.data.geography import FACT_NAMES, HANOI, NEIGHBOURS, land_access, rents_table
 from kip_analysis.data.raw import load_table
+from kip_analysis.data.rents import COMPARATORS, lease_indices, like_for_like
 from kip_analysis.errors import ParameterError
 
 EARTH_RADIUS_KM = 6371.0
-#: The comparator every lease index is relative to: lease_jt = rent_jt / this area's rent in t.
-COMPARATOR_AREA = "Northern Vietnam average"
 #: Years a firm can relocate in (the panel starts in 2010; a move needs a year of history).
 CHOICE_YEARS: tuple[int, ...] = tuple(range(2012, 2026))
 WAGE_RULES: str = (
@@ -32,61 +31,6 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -
     p1, p2 = np.radians(lat1), np.radians(lat2)
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
-
-
-#: Years the rent panel covers (the sourced consultant figures run 2019-2025).
-RENT_YEARS: tuple[int, ...] = tuple(range(2019, 2026))
-RENT_RULES: str = (
-    "a figure's year is its period's year (2019Q3 -> 2019); undated figures are left out (counted); figures of one "
-    "area in one year from several consultants are averaged (their number kept); between two sourced years the rent "
-    "is interpolated linearly; after the last sourced year it is carried forward and before the first carried back; "
-    "every cell says which (sourced, interpolated, carried forward, carried back)")
-
-
-def rent_panel(rents: pd.DataFrame, years: tuple[int, ...] = RENT_YEARS) -> pd.DataFrame:
-    """Industrial-park rent (USD per m2 per lease term) by area and year from the consultants'
-    figures, with the rules of :data:`RENT_RULES`. Columns: area, year, rent, status, figures, facts.
-    """
-    dated = rents[rents["period"] != "undated"].copy()
-    dated["year"] = dated["period"].str[:4].astype(int)
-    rows = []
-    for area, group in dated.groupby("province", sort=True):
-        by_year = group.groupby("year").agg(rent=("midpoint", "mean"), figures=("midpoint", "size"),
-                                            facts=("fact_id", lambda f: ", ".join(sorted(f))))
-        known = by_year.index.to_numpy()
-        for y in years:
-            if y in by_year.index:
-                rows.append({"area": area, "year": y, **by_year.loc[y].to_dict(), "status": "sourced"})
-                continue
-            before, after = known[known < y], known[known > y]
-            if len(before) and len(after):
-                a, b = before[-1], after[0]
-                rent = by_year.loc[a, "rent"] + (y - a) / (b - a) * (by_year.loc[b, "rent"] - by_year.loc[a, "rent"])
-                status, facts = "interpolated", f"{by_year.loc[a, 'facts']}; {by_year.loc[b, 'facts']}"
-            elif len(before):
-                last = before[-1]
-                rent, status, facts = by_year.loc[last, "rent"], "carried forward", by_year.loc[last, "facts"]
-            else:
-                rent, status, facts = by_year.loc[after[0], "rent"], "carried back", by_year.loc[after[0], "facts"]
-            rows.append({"area": area, "year": y, "rent": float(rent), "figures": 0, "facts": facts, "status": status})
-    out = pd.DataFrame(rows, columns=["area", "year", "rent", "status", "figures", "facts"])
-    out.attrs["undated_left_out"] = int((rents["period"] == "undated").sum())
-    return out
-
-
-def ratio_path(panel: pd.DataFrame, comparator: str = COMPARATOR_AREA) -> pd.DataFrame:
-    """Hanoi / comparator rent ratio by year, R_t, from the rent panel; ``status`` is 'sourced'
-    only when both rents are sourced that year, else it names what was filled.
-    """
-    h = panel[panel["area"] == FACT_NAMES[HANOI]].set_index("year")
-    c = panel[panel["area"] == comparator].set_index("year")
-    if h.empty or c.empty:  # e.g. a real-time vintage before either is published
-        return pd.DataFrame(columns=["year", "hanoi_rent", "comparator_rent", "ratio", "status"])
-    out = pd.DataFrame({"hanoi_rent": h["rent"], "comparator_rent": c["rent"]})
-    out["ratio"] = out["hanoi_rent"] / out["comparator_rent"]
-    out["status"] = [("sourced" if a == b == "sourced" else f"Hanoi {a}, comparator {b}")
-                     for a, b in zip(h["status"], c["status"], strict=True)]
-    return out.reset_index()
 
 
 def wage_panel(regions: pd.DataFrame, codes: tuple[str, ...], years: tuple[int, ...] = CHOICE_YEARS
@@ -125,51 +69,65 @@ def wage_panel(regions: pd.DataFrame, codes: tuple[str, ...], years: tuple[int, 
 
 
 def choice_attributes(rents: pd.DataFrame, regions: pd.DataFrame, centroids: pd.DataFrame, pci: pd.DataFrame,
-                      years: tuple[int, ...] = CHOICE_YEARS) -> pd.DataFrame:
-    """Hà Nội and every neighbour with a sourced rent and a minimum-wage region, by year: lease
-    index (rent / the northern average that year; Hà Nội's is the lease ratio R_t), wage index
-    (minimum wage / Hà Nội's), distance from Hà Nội (100 km, centroids) and PCI 2016 land access,
-    with the status of each filled cell. Neighbours left out, and why, are in ``attrs["left_out"]``.
+                      years: tuple[int, ...] = CHOICE_YEARS, occupancy: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hà Nội and the neighbours with a like-for-like rent (:mod:`kip_analysis.data.rents`), by year:
+    lease index (rent / the comparators' mean in the same consultant's same-period figures; Hà Nội's
+    is R_t), wage index (minimum wage / Hà Nội's), distance from Hà Nội (100 km, centroids), PCI
+    2016 land access and, where the same consultant gives it for the same period, industrial-park
+    occupancy (percent), with the status of each filled cell. Neighbours left out, and why, are in
+    ``attrs["left_out"]``; consultant-periods left out of the ratios in ``attrs["rents_excluded"]``.
+
+    Raises
+    ------
+    ParameterError
+        When no consultant gives Hà Nội and its neighbours for one period (no like-for-like ratio).
     """
-    panel = rent_panel(rents, years)
-    have_rent = set(panel["area"])
+    ratios = like_for_like(rents)
+    if ratios.empty:
+        raise ParameterError("no consultant gives Hà Nội's and its neighbours' industrial-park rents for one period "
+                             "among these facts: no like-for-like lease ratio (rules in kip_analysis.data.rents)")
+    leases = lease_indices(ratios, years).set_index(["gso_code", "year"])
     keep, left_out = [HANOI], []
     for code, name in NEIGHBOURS.items():
-        if FACT_NAMES[code] not in have_rent:
-            left_out.append(f"{name} ({code}): no sourced industrial-park rent")
+        if code not in COMPARATORS:
+            left_out.append(f"{name} ({code}): no rent from the consultant and period that give Hà Nội's (like for "
+                            "like)")
         elif code not in set(regions["gso_code"]):
             left_out.append(f"{name} ({code}): no minimum-wage region in minimum_wage_region_by_province.csv, which "
-                            "covers Hà Nội and its nine bordering provinces")
+                            "covers Hà Nội and its nine bordering provinces (its rent still counts in the comparators' "
+                            "mean)")
         else:
             keep.append(code)
-    comparator = panel[panel["area"] == COMPARATOR_AREA].set_index("year")
-    if comparator.empty:
-        raise ParameterError(f"no rent for the comparator area {COMPARATOR_AREA!r} among these facts")
+    occ = {}
+    if occupancy is not None and len(occupancy):
+        occ = {(r.consultant, str(r.period), r.province): float(r.midpoint) for r in occupancy.itertuples()}
     wages = wage_panel(regions, tuple(keep), years).set_index(["gso_code", "year"])
     c = centroids.set_index("gso_code")
     dist = haversine_km(c.loc[keep, "centroid_lat"].to_numpy(), c.loc[keep, "centroid_lon"].to_numpy(),
                         float(c.loc[HANOI, "centroid_lat"]), float(c.loc[HANOI, "centroid_lon"])) / 100
     rows = []
     for code, d in zip(keep, dist, strict=True):
-        own = panel[panel["area"] == FACT_NAMES[code]].set_index("year")
         for y in years:
-            w, hw = wages.loc[(code, y)], wages.loc[(HANOI, y)]
+            w, hw, lease = wages.loc[(code, y)], wages.loc[(HANOI, y)], leases.loc[(code, y)]
+            consultant, period = lease["rent_source"].split(" ", 1)
             rows.append({"province": code, "name": "Hà Nội" if code == HANOI else NEIGHBOURS[code], "year": y,
-                         "lease_index": own.loc[y, "rent"] / comparator.loc[y, "rent"],
-                         "wage_index": w["wage_vnd"] / hw["wage_vnd"], "dist_100km": float(d),
-                         "land_access": land_access(pci, code), "rent_usd_m2": own.loc[y, "rent"],
-                         "comparator_rent_usd_m2": comparator.loc[y, "rent"],
-                         "rent_status": own.loc[y, "status"], "comparator_status": comparator.loc[y, "status"],
-                         "wage_status": w["status"], "decrees": w["decrees"]})
+                         "lease_index": lease["lease_index"], "wage_index": w["wage_vnd"] / hw["wage_vnd"],
+                         "dist_100km": float(d), "land_access": land_access(pci, code),
+                         "occupancy_pct": occ.get((consultant, period, FACT_NAMES[code]), np.nan),
+                         "rent_usd_m2": lease["rent_usd_m2"],
+                         "comparators_mean_usd_m2": lease["comparators_mean_usd_m2"],
+                         "rent_source": lease["rent_source"], "rent_status": lease["rent_status"],
+                         "rent_facts": lease["rent_facts"], "wage_status": w["status"], "decrees": w["decrees"]})
     out = pd.DataFrame(rows)
     out.attrs["left_out"] = left_out
+    out.attrs["rents_excluded"] = list(ratios.attrs["excluded"])
     return out
 
 
 def load_choice_attributes(facts: pd.DataFrame, years: tuple[int, ...] = CHOICE_YEARS) -> pd.DataFrame:
-    """:func:`choice_attributes` from the raw tables and the given facts (their rent rows)."""
+    """:func:`choice_attributes` from the raw tables and the given facts (their rent and occupancy rows)."""
     return choice_attributes(rents_table(facts), load_table("minimum_wage_regions"), load_table("province_centroids"),
-                             load_table("pci_subindices"), years)
+                             load_table("pci_subindices"), years, rents_table(facts, "ip_occupancy"))
 
 
 def attribute_arrays(attrs: pd.DataFrame, years: np.ndarray) -> dict[str, np.ndarray]:

@@ -2,7 +2,7 @@
 
 Forms: ``2018``, ``2005-2017`` (a span), ``2021 round`` (a recognition round; the
 figure covers that round's products, usually in the previous, base year),
-``2019Q3`` (a quarter), ``before 2018`` and ``undated``.
+``2019Q3`` (a quarter), ``2023H1`` (a half year), ``before 2018`` and ``undated``.
 
 May import: nothing from the package.
 """
@@ -24,7 +24,7 @@ class Period:
     text
         The period as written in the source.
     kind
-        One of ``year``, ``span``, ``round``, ``months`` (e.g. ``2020 Jan-Oct``), ``quarter``,
+        One of ``year``, ``span``, ``round``, ``months`` (e.g. ``2020 Jan-Oct``), ``quarter``, ``half``,
         ``before``, ``undated``.
     start, end
         First and last calendar year covered (``None`` when undated; ``before YYYY``
@@ -72,11 +72,13 @@ def parse_period(text: str) -> Period:
         return Period(s, "months", int(m.group(1)), int(m.group(1)))
     if m := re.fullmatch(rf"({_YEAR})Q[1-4]", s):
         return Period(s, "quarter", int(m.group(1)), int(m.group(1)))
+    if m := re.fullmatch(rf"({_YEAR})H[12]", s):
+        return Period(s, "half", int(m.group(1)), int(m.group(1)))
     if m := re.fullmatch(rf"before ({_YEAR})", s):
         return Period(s, "before", None, int(m.group(1)) - 1)
     if s == "undated":
         return Period(s, "undated", None, None)
     raise ValueError(
-        f"unparseable period {text!r}; expected YYYY, YYYY-YYYY, 'YYYY round', 'YYYY Jan-Oct', YYYYQn, "
+        f"unparseable period {text!r}; expected YYYY, YYYY-YYYY, 'YYYY round', 'YYYY Jan-Oct', YYYYQn, YYYYH1, "
         "'before YYYY' or 'undated'"
     )

@@ -294,6 +294,51 @@ PCI_COMPOSITE = pa.DataFrameSchema(
     ordered=False,
 )
 
+CONSULTANT_RENTS = pa.DataFrameSchema(
+    {
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "period": _text(False, pa.Check.str_matches(r"^\d{4}(H[12]|Q[1-4])?$",
+                                                    error="a period YYYY, YYYYH1 or YYYYQn")),
+        "measure": _text(False, pa.Check.isin(("rent", "rent_growth", "occupancy"),
+                                              error="rent, rent_growth or occupancy")),
+        "value": pa.Column(float, nullable=False),
+        "unit": _text(False, pa.Check.isin(("USD per m2 per lease term", "percent yoy", "percent"),
+                                           error="USD per m2 per lease term, percent yoy or percent")),
+        "status": _text(False, pa.Check.str_matches(r"^(sourced|derived: .+)$", error="sourced or 'derived: <how>'")),
+        "source": _text(False, pa.Check.str_matches(r"^https?://\S+$", error="a page address")),
+        "quote": _text(False),
+        "published": _text(False, _date),
+        "note": _text(True),
+    },
+    strict=True,
+    ordered=False,
+)
+
+_count = pa.Column(float, [_nonneg, pa.Check(lambda s: (s.dropna() % 1 == 0), error="a whole number")], nullable=True)
+FIA_FLOWS = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.in_range(2000, 2100, error="a report year")),
+        "period": _text(False),
+        "gso_code": _text(False, _gso_code),
+        "province": _text(False),
+        "province_in_source": _text(False),
+        "new_projects": _count,
+        "new_capital_musd": pa.Column(float, _nonneg, nullable=True),
+        "capital_increases": _count,
+        "capital_increase_musd": pa.Column(float, nullable=True),
+        "share_purchases": _count,
+        "share_purchase_musd": pa.Column(float, nullable=True),
+        "total_registered_musd": pa.Column(float, nullable=False),
+        "adjusted_projects": _count,
+        "adjusted_capital_musd": pa.Column(float, nullable=True),
+        "source_sheet": _text(False),
+        "source_row": pa.Column(int, _nonneg),
+    },
+    strict=True,
+    ordered=False,
+)
+
 PCI_PARTIAL = pa.DataFrameSchema(
     {
         "province": _text(False),

@@ -48,13 +48,16 @@ M: dict[str, str] = {
     "targets_change_flip": "A single source row changes the export-share verdict: an official KIP export figure "
                            "for {tyear} would settle it.",
     "targets_change": "Official figures for {tyear}; the dashboard shows which rows each verdict rests on.",
-    "land_verdict": "Not established from public data: Hanoi's industrial-park rents are {range} times "
-                    "those of comparable areas, depending on the consultant and year, but no public data follow "
-                    "firms as they move.",
-    "land_verdict_no_rents": "Not established from public data: no consultant had published Hanoi's and comparable "
-                             "areas' industrial-park rents by {year}, and no public data follow firms as they move.",
-    "land_number": "With its neighbours' land-access score, Hanoi's share of new foreign-investment projects "
-                   "would be {value} ({interval}) against {before} at its own score.",
+    "land_verdict": "Not established from public data: like for like, Hanoi's industrial-park rents were {ratio} "
+                    "times its four neighbours' in {year} ({consultant}), {range} across consultants and years, but "
+                    "no public data follow firms as they move.",
+    "land_verdict_no_rents": "Not established from public data: no consultant had published Hanoi's and its "
+                             "neighbours' industrial-park rents for the same period by {year}, and no public data "
+                             "follow firms as they move.",
+    "land_number": "Had Hanoi's business-environment score (PCI) been its neighbours' median, its share of new "
+                   "foreign-investment projects in {year} would be {value} ({interval}) against {before}.",
+    "land_number_2016": "With its neighbours' land-access score, Hanoi's share of new foreign-investment projects "
+                        "in 2016 would be {value} ({interval}) against {before} at its own score.",
     "land_settle": "Industrial-park rents by province and year from one consultant, and each firm's province by "
                    "year from the enterprise census.",
     "conf_high": "High",
@@ -282,16 +285,22 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
 
 
 def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> Answer:
-    """Do lease differentials drive relocation: the sourced rent ratios and the FDI location model."""
-    ratio, cf = _real(est, "land.lease_ratio_range"), _real(est, "land.fdi_counterfactual_share")
-    verdict = (t(M["land_verdict"], locale, range=value_range(ratio.low, ratio.high, digits=1, locale=locale))
-               if ratio is not None and ratio.has_interval else t(M["land_verdict_no_rents"], locale, year=memo_year))
+    """Do lease differentials drive relocation: the like-for-like rent ratios and the FDI location models."""
+    latest, spread = _real(est, "land.lease_ratio"), _real(est, "land.lease_ratio_range")
+    cf = _real(est, "land.fdi_counterfactual_share")
+    if latest is not None and spread is not None:
+        verdict = t(M["land_verdict"], locale, ratio=number(latest.value, 2, locale), year=latest.extra["year"],
+                    consultant=latest.extra["consultant"],
+                    range=value_range(spread.low, spread.high, digits=1, locale=locale))
+    else:
+        verdict = t(M["land_verdict_no_rents"], locale, year=memo_year)
     number_text = ""
     level = "none"
     if cf is not None:
-        number_text = t(M["land_number"], locale, value=percent(cf.number, 0, locale),
-                        interval=f"{cf.level:.0%} CI " + bounds(cf.low, cf.high, "%", locale),
-                        before=percent(cf.extra["share_before"], 0, locale))
+        slots = {"value": percent(cf.number, 0, locale), "before": percent(cf.extra["share_before"], 0, locale),
+                 "interval": f"{cf.level:.0%} CI " + bounds(cf.low, cf.high, "%", locale)}
+        number_text = (t(M["land_number"], locale, year=cf.extra["year"], **slots) if cf.extra.get("panel")
+                       else t(M["land_number_2016"], locale, **slots))
     return Answer("land", t(M["q_land"], locale), verdict, number_text, *_confidence(level, locale),
                   t(M["land_settle"], locale), False)
 

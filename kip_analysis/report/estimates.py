@@ -26,7 +26,7 @@ STATUSES: tuple[str, ...] = ("actual", "estimate", "forecast", "check")
 #: Version of the ``results.json`` layout (bumped when a field changes meaning).
 SCHEMA_VERSION: int = 1
 #: A fact id as the raw tables write it (a001 … e999 for articles; w, s and n001 … n999 for web rows).
-FACT_ID = re.compile(r"\b([a-e]\d{3}|[wsn]\d{3})\b")
+FACT_ID = re.compile(r"\b([a-e]\d{3}|[wsnv]\d{3})\b")
 
 
 class EstimateError(ValueError):

@@ -237,17 +237,20 @@ def share_history(computed: pd.DataFrame, targets: pd.DataFrame, which: str, as_
 
 # ------------------------------------------------------------------------------ land and leases
 def lease_ratios(ratios: pd.DataFrame, chosen: float) -> Figure:
-    """Hà Nội / comparator rent ratio by consultant and period, with the ratio the analysis uses (``chosen``);
-    rows without Hà Nội rents (a source's claim, e.g. "1.5-2x") in grey.
+    """Hà Nội / neighbours rent ratio by consultant and period, like for like (one consultant's figures for
+    one period each), with the scenario ratio ``chosen``; rows without Hà Nội rents (a source's claim, e.g.
+    "1.5-2x") in grey.
     """
     r = ratios.reset_index(drop=True)
     claim = r["hanoi"].isna() if "hanoi" in r else pd.Series(False, index=r.index)
-    unit = "Hà Nội rent ÷ comparator rent (times)"
-    labels = [f"{x.consultant} {x.period}: vs {place(x.comparator)}" for x in r.itertuples()]
+    unit = "Hà Nội rent ÷ neighbours' mean rent (times)"
+    labels = [f"{x.consultant} {x.period}" + (": claim" if c else "") for x, c in zip(r.itertuples(), claim,
+                                                                                      strict=True)]
     rows = [("claim, no rents" if c else "rent ratio", label, x.ratio, unit, str(x.facts))
             for label, c, x in zip(labels, claim, r.itertuples(), strict=True)]
     rows.append(("lease_ratio parameter (scenario)", "all", chosen, unit, "notebook parameter lease_ratio"))
     quotes, claims = r[~claim], r[claim]
+    comparators = place(str(quotes["comparator"].iloc[0])) if len(quotes) else "its neighbours"
     with plt.style.context(STYLE_PATH):
         fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(r) + 2.4), layout="constrained")
         plt.close(fig)
@@ -260,36 +263,34 @@ def lease_ratios(ratios: pd.DataFrame, chosen: float) -> Figure:
         ax.axvline(chosen, color=PALETTE["firms"], lw=1.5, ls="--", gid=DATA_GID)
         ax.axvline(1, color="black", lw=0.6)
         ax.grid(axis="y", visible=False)  # a line of bars needs no horizontal grid
-        ax.set(xlim=(0, max(float(r["ratio"].max()), chosen) * 1.15), ylabel="consultant, period: comparator",
+        ax.set(xlim=(0, max(float(r["ratio"].max()), chosen) * 1.15), ylabel="consultant and period",
                xlabel=f"{unit}\nrents in USD per m² per lease term, midpoints of quoted ranges")
-        fig.legend(handles=[Patch(color=PALETTE["products"], label="consultant's quoted rents"),
+        fig.legend(handles=[Patch(color=PALETTE["products"], label="one consultant's rents, one period"),
                             Patch(color=PALETTE["target"], label="a source's claim (no rents)"),
                             Line2D([], [], color=PALETTE["firms"], ls="--",
                                    label=f"lease_ratio parameter (a scenario): {number(chosen, 2)}")],
                    loc="outside lower center", ncols=3, fontsize=7.5)
-        if quotes.empty:  # a vintage with no consultant quote yet: only a source's claim, said so
-            title = "No consultant has published Hà Nội and comparator rents yet"
+        if quotes.empty:  # a vintage before any consultant gives Hà Nội and its neighbours for one period
+            title = "No consultant has published Hà Nội's and its neighbours' rents for one period yet"
             caption = ("Only a source's claim is available: " + "; ".join(
                 f"{c.consultant}, {c.period}, claim {c.facts}" for c in claims.itertuples()) + ".")
             alt = "Bar chart of the one claim available: " + "; ".join(
                 f"{c.consultant} says {number(c.ratio, 2)} times" for c in claims.itertuples()) + "."
             return _finish(fig, title, caption, alt, rows, texts)
         lo, hi = quotes["ratio"].min(), quotes["ratio"].max()
-        names = _listing(["an unnamed consultant" if c == "unnamed" else c for c in quotes["consultant"].astype(str)])
-        title = (f"Hà Nội's industrial-park rents are {value_range(lo, hi)} times its comparators' in {len(quotes)} "
-                 f"quotes by {names}, {_span(list(quotes['period']))}")
-        by = {c: ", ".join(g["facts"].astype(str)) for c, g in quotes.groupby("consultant", sort=False)}
-        caption = (f"Industrial-park rents (USD per m² per lease term; midpoints of quoted ranges) of Hà Nội against "
-                   f"each comparator, as quoted by {names} (fact ids, Hà Nội / comparator: "
-                   + "; ".join(f"{c}: {ids}" for c, ids in by.items()) + ")"
+        names = _listing(list(dict.fromkeys(quotes["consultant"].astype(str))))
+        title = (f"Like for like, Hà Nội's industrial-park rents are {value_range(lo, hi)} times its neighbours' in "
+                 f"{len(quotes)} ratios by {names}, {_span(list(quotes['period']))}")
+        caption = (f"Each bar divides one consultant's Hà Nội rent by the same consultant's {comparators} rent for "
+                   "the same period (USD per m² per lease term; midpoints of quoted ranges; fact ids: "
+                   + "; ".join(f"{x.consultant} {x.period}: {x.facts}" for x in quotes.itertuples()) + ")"
                    + "".join(f"; grey: {c.consultant}, {c.period}, claim {c.facts}" for c in claims.itertuples())
                    + ". The dashed line is the lease_ratio parameter, a scenario on the elasticity curve; the models "
-                   "use the sourced ratio by year.")
+                   "use the like-for-like ratio by year.")
         low, high = quotes.loc[quotes["ratio"].idxmin()], quotes.loc[quotes["ratio"].idxmax()]
-        alt = (f"Horizontal bar chart: {len(quotes)} consultant quotes put Hà Nội's industrial-park rents at "
-               f"{value_range(lo, hi)} times the comparator's, lowest {low['consultant']} {low['period']} against "
-               f"{place(low['comparator'])} ({number(lo, 2)}), highest {high['consultant']} {high['period']} against "
-               f"{place(high['comparator'])} ({number(hi, 2)})"
+        alt = (f"Horizontal bar chart: {len(quotes)} like-for-like ratios put Hà Nội's industrial-park rents at "
+               f"{value_range(lo, hi)} times the {comparators} rent, lowest {low['consultant']} {low['period']} "
+               f"({number(lo, 2)}), highest {high['consultant']} {high['period']} ({number(hi, 2)})"
                + "".join(f"; {c.consultant}'s claim ({c.facts}) is drawn at {number(c.ratio, 2)}"
                          for c in claims.itertuples()) + f". The dashed line marks the scenario {number(chosen, 2)}.")
         return _finish(fig, title, caption, alt, rows, texts)

@@ -1,37 +1,38 @@
-"""Hà Nội's industrial-park rents against its comparators, by consultant and year.
+"""Hà Nội's industrial-park rents against its neighbours', like for like: each ratio from one
+consultant's figures for one period (:mod:`kip_analysis.data.rents`), plus a source's claim.
 
-May import: data.locations (the rent panel lives in the data layer; re-exported here).
+May import: data.geography, data.rents.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from kip_analysis.data.locations import RENT_RULES, RENT_YEARS, ratio_path, rent_panel
+from kip_analysis.data.geography import DISPLAY_NAMES, FACT_NAMES
+from kip_analysis.data.rents import COMPARATORS, LIKE_FOR_LIKE_RULES, like_for_like, ratio_path, time_variation
 
-__all__ = ["RENT_RULES", "RENT_YEARS", "lease_ratios", "ratio_path", "rent_panel"]
+__all__ = ["COMPARATOR_LABEL", "LIKE_FOR_LIKE_RULES", "lease_ratios", "ratio_path", "time_variation"]
+
+#: How the comparator of every like-for-like ratio is written.
+COMPARATOR_LABEL: str = "mean of " + ", ".join(DISPLAY_NAMES[FACT_NAMES[c]] for c in COMPARATORS)
 
 
 def lease_ratios(rents: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """Hanoi / neighbour rent ratio for every consultant and period that quotes Hanoi and a
-    comparator, plus source 001's 1.5-2x claim.
+    """Every like-for-like Hà Nội / neighbours rent ratio (one consultant, one period each), and
+    source 001's "1.5-2 times" claim (no rents behind it) as its own rows. ``attrs`` keeps the
+    consultant-periods left out and the place rows (``excluded``, ``cross_sections``).
     """
-    rows = []
-    for (consultant, period), group in rents.groupby(["consultant", "period"], sort=True):
-        hanoi = group[group["province"] == "Hanoi"]
-        others = group[group["province"] != "Hanoi"]
-        if hanoi.empty or others.empty:
-            continue
-        h = hanoi.iloc[0]
-        for o in others.itertuples():
-            rows.append({"consultant": consultant, "period": period, "comparator": o.province,
-                         "hanoi": h["midpoint"], "comparator_rent": o.midpoint, "ratio": h["midpoint"] / o.midpoint,
-                         "facts": f"{h['fact_id']} / {o.fact_id}"})
+    ll = like_for_like(rents)
+    out = pd.DataFrame({"consultant": ll["consultant"], "period": ll["period"], "year": ll["year"],
+                        "comparator": COMPARATOR_LABEL, "hanoi": ll["hanoi_rent"],
+                        "comparator_rent": ll["comparators_mean"], "ratio": ll["ratio"], "status": ll["status"],
+                        "facts": ll["facts"]})
     claim = facts[facts["metric"] == "iz_lease_ratio_vs_neighbours"]
-    for c in claim.itertuples():
-        rows.append({"consultant": f"source 001 ({c.outlet})", "period": c.period,
-                     "comparator": "neighbouring provinces",
-                     "hanoi": np.nan, "comparator_rent": np.nan, "ratio": (c.value_low + c.value_high) / 2,
-                     "facts": f"{c.fact_id} ({c.value_low:g}-{c.value_high:g}x)"})
-    return pd.DataFrame(rows)
+    claims = pd.DataFrame([{"consultant": f"source 001 ({c.outlet})", "period": c.period, "year": c.year_end,
+                            "comparator": "neighbouring provinces", "hanoi": float("nan"),
+                            "comparator_rent": float("nan"), "ratio": (c.value_low + c.value_high) / 2,
+                            "status": "claim, no rents", "facts": f"{c.fact_id} ({c.value_low:g}-{c.value_high:g}x)"}
+                           for c in claim.itertuples()], columns=out.columns)
+    table = pd.concat([out, claims], ignore_index=True) if len(claims) else out
+    table.attrs.update(ll.attrs)
+    return table

@@ -2,23 +2,23 @@
 data (findings); the location choice, elasticities and subsidy counterfactual on the
 SIMULATED panel are method checks.
 
-May import: report, data.geography, data.locations, analyses.land.fdi, analyses.land.leases,
-analyses.land.relocation.
+May import: report, data.geography, data.locations, analyses.land.fdi, analyses.land.fdi_panel,
+analyses.land.leases, analyses.land.relocation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numpy as np
 import pandas as pd
 
+from kip_analysis.analyses.land.estimates import land_estimates
 from kip_analysis.analyses.land.fdi import FdiLocation, significance
-from kip_analysis.analyses.land.leases import RENT_RULES
-from kip_analysis.analyses.land.relocation import LocationChoice
+from kip_analysis.analyses.land.fdi_panel import FdiPanel
+from kip_analysis.analyses.land.leases import COMPARATOR_LABEL, LIKE_FOR_LIKE_RULES, time_variation
+from kip_analysis.analyses.land.results import LandResults
 from kip_analysis.data.geography import display_names
 from kip_analysis.data.locations import WAGE_RULES
 from kip_analysis.errors import drain_warnings
-from kip_analysis.report.estimates import Estimate, fact_ids_in
 from kip_analysis.report.format import bounds
 from kip_analysis.report.format import estimate as fmt_estimate
 from kip_analysis.report.section import CannotSay, Exhibit, Headline, Section, Table
@@ -35,34 +35,91 @@ CHOICE_NAMES: dict[str, str] = {"lease_x_land": "lease index × land intensity",
                                 "size_x_hanoi": "size in Hanoi", "asc_hanoi": "Hanoi's constant"}
 
 
-def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, path: pd.DataFrame, pci_wide: pd.DataFrame,
-                      land: pd.DataFrame) -> list[str]:
-    """Findings from the sourced rents, the 2016 FDI counts and the PCI scores, each with its interval."""
-    consultants = ratios[~ratios["consultant"].str.startswith("source ")]
-    claims = ratios[ratios["consultant"].str.startswith("source ")]
-    lo, hi = consultants["ratio"].min(), consultants["ratio"].max()
+def _left(n: int) -> str:
+    """'3 consultant-periods that lack ..., are' (the subject of 'not divided into a ratio')."""
+    lack = "lacks" if n == 1 else "lack"
+    return f"{n} consultant-period{'' if n == 1 else 's'} that {lack} a place, a named consultant or a date, " \
+        f"{'is' if n == 1 else 'are'}"
+
+
+def rent_reading(ratios: pd.DataFrame) -> str:
+    """The like-for-like lease ratios in a sentence, with the claim no rents stand behind."""
+    like = ratios[ratios["hanoi"].notna()]
+    claims = ratios[ratios["hanoi"].isna()]
     claim = "; ".join(f"{c.consultant} says {c.facts.split('(')[-1].rstrip(')')}" for c in claims.itertuples())
-    sourced = path[path["status"] == "sourced"]
+    left = len(ratios.attrs.get("excluded", []))
+    if like.empty:
+        return ("No consultant had published Hanoi's and its four neighbours' industrial-park rents for the same "
+                "period by this vintage" + (f" ({claim})" if claim else "")
+                + f"; {_left(left)} not divided into a ratio.")
+    each = ", ".join(f"{r.ratio:.2f} in {r.period} ({r.consultant}"
+                     + (", derived from its growth rates" if str(r.status).startswith("derived") else "")
+                     + (", midpoints of ranges" if "midpoints" in str(r.status) else "") + ")"
+                     for r in like.sort_values(["year", "consultant"]).itertuples())
+    return (f"Like for like (one consultant's figures for one period), Hanoi's industrial-park rents were {each} "
+            f"times the {COMPARATOR_LABEL}: {like['ratio'].min():.2f}–{like['ratio'].max():.2f} across consultants "
+            "and years" + (f" ({claim})" if claim else "") + f". {_left(left)} not divided into a ratio (listed in the "
+            "annex).")
+
+
+def panel_reading(panel: FdiPanel | None, min_years: int) -> list[str]:
+    """Findings of the province x year FDI panel: within provinces, across provinces, leave-one-out,
+    Hà Nội's counterfactual; or what the vintage lacks.
+    """
+    if panel is None:
+        return [f"The province-by-year FDI panel needs at least {min_years} Foreign Investment Agency December "
+                "reports with a PCI score for the year before; this memo's vintage has fewer."]
+    first, last = panel.years[0], panel.years[-1]
+    w = {o: f.table().set_index("term").loc["pci_lag"] for o, f in panel.within.items()}
+    pct = lambda b: 100 * (np.exp(b) - 1)  # noqa: E731  a log-point coefficient as a percent change
+
+    def effect(row: pd.Series) -> str:
+        return (fmt_estimate(pct(row["coef"]), pct(row["ci_low"]), pct(row["ci_high"]), "%").rstrip(")")
+                + (f", p = {row['p']:.2f}" if row["p"] >= 0.005 else ", p < 0.01") + f": {significance(row['p'])})")
+
+    pooled = panel.pooled.table().set_index("term")
+    out = [f"From {first} to {last} (Foreign Investment Agency reports, 63 provinces, province and year effects, "
+           "errors clustered by province), a province whose PCI score was one point higher the year before drew "
+           f"{effect(w['new_projects'])} more new FDI projects and {effect(w['new_capital_musd'])} more new registered "
+           "capital. Only changes within each province over time identify these; distance and every other fixed "
+           "trait are absorbed.",
+           "Comparing provinces instead (year effects only), one PCI point goes with "
+           f"{effect(pooled.loc['pci_lag'])} more new projects and each 100 km from Hanoi with "
+           f"{effect(pooled.loc['dist_hanoi_100km'])} difference in them: a comparison across provinces, which "
+           "differ in more than the model holds fixed.",
+           "Leaving one province out, the within-province PCI coefficient is "
+           + "; ".join(f"{r.coef:.3f} ({r.fit})" for r in panel.leave_one_out.itertuples()) + "."]
+    cf = panel.counterfactual
+    after = fmt_estimate(100 * cf["share_after"], 100 * cf["share_after_low"], 100 * cf["share_after_high"], "%")
+    out.append(f"Had Hanoi's PCI score of {cf['year'] - 1} ({cf['from']:.2f}) been its neighbours' median "
+               f"({cf['to']:.2f}), the within-province model puts its share of {cf['year']}'s new FDI projects at "
+               f"{after.rstrip(')')} by the delta method) against {100 * cf['share_before']:.1f}% fitted. "
+               "This concerns FDI location, not KIP firms' relocation; land access and rents are published for too few "
+               "province-years to enter the panel.")
+    if len(panel.partial):
+        out.append(f"The {int(panel.partial['year'].iloc[0])} report covers January to June only: shown in the "
+                   "tables, not fitted.")
+    return out
+
+
+def real_data_reading(ratios: pd.DataFrame, fdi: FdiLocation, pci_wide: pd.DataFrame, land: pd.DataFrame,
+                      panel: FdiPanel | None = None, min_years: int = 3) -> list[str]:
+    """Findings from the like-for-like rents, the FDI panel, the 2016 FDI cross-section and the PCI
+    scores, each with its interval.
+    """
     c = fdi.coefficients.set_index("term")
     la = c.loc["land_access"]
     coef_text = fmt_estimate(la["coef"], la["ci_low"], la["ci_high"])
-    by_year = (("Against the northern average, the ratio was " + ", ".join(
-        f"{r.ratio:.2f} in {r.year}" for r in sourced.itertuples())
-        + " (sourced years; other years are interpolated or carried and labelled so).") if len(sourced) else
-        "No year has both Hanoi's and the northern average rent sourced by this vintage.")
-    out = [
-        f"The consultants' figures put Hanoi's industrial-park rents at {lo:.2f}–{hi:.2f} times a comparator, "
-        f"depending on consultant and year" + (f" ({claim})" if claim else "") + ". " + by_year,
-        f"Across the 63 provinces, newly licensed FDI projects in 2016 (conditional logit via Poisson, HC3 standard "
-        f"errors) went with PCI land access by a coefficient of "
-        f"{coef_text.rstrip(')')}, p = {la['p']:.2f}: {significance(la['p'])}) once distance to "
-        f"Hanoi and to Ho Chi Minh City and income per capita are held fixed; "
-        + "; ".join(f"{name} {c.loc[t, 'coef']:.2f} ({significance(c.loc[t, 'p'])})"
-                    for t, name in TERM_NAMES.items() if t in c.index)
-        + ". Every coefficient, and the fits without Hanoi, Ho Chi Minh City or Bình Dương, are in the tables.",
-    ]
+    out = [rent_reading(ratios), *panel_reading(panel, min_years),
+           f"In the 2016 cross-section of the 63 provinces (GSO counts; conditional logit via Poisson, HC3 standard "
+           f"errors), newly licensed FDI projects went with PCI land access by a coefficient of "
+           f"{coef_text.rstrip(')')}, p = {la['p']:.2f}: {significance(la['p'])}) once distance to "
+           f"Hanoi and to Ho Chi Minh City and income per capita are held fixed; "
+           + "; ".join(f"{name} {c.loc[t, 'coef']:.2f} ({significance(c.loc[t, 'p'])})"
+                       for t, name in TERM_NAMES.items() if t in c.index)
+           + ". Every coefficient, and the fits without Hanoi, Ho Chi Minh City or Bình Dương, are in the tables."]
     loo = fdi.leave_one_out[fdi.leave_one_out["term"] == "land_access"]
-    out.append("Leaving one province out, the land-access coefficient is "
+    out.append("Leaving one province out of the 2016 cross-section, the land-access coefficient is "
                + "; ".join(f"{r.coef:.2f} ({r.fit})" for r in loo.itertuples()) + ".")
     cf = fdi.counterfactual
     after = fmt_estimate(100 * cf["share_after"], 100 * cf["share_after_low"], 100 * cf["share_after_high"], "%")
@@ -161,25 +218,21 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
     return out
 
 
-@dataclass(frozen=True)
-class LandResults:
-    """Everything notebook 04 computed, for the Section."""
-
-    ratios: pd.DataFrame  # consultant ratios (lease_ratios)
-    rent_panel: pd.DataFrame  # area, year, rent, status, figures, facts
-    ratio_path: pd.DataFrame  # year, hanoi_rent, comparator_rent, ratio, status
-    fdi: FdiLocation
-    pci_wide: pd.DataFrame
-    pci_land: pd.DataFrame
-    places: pd.DataFrame  # the choice set's attributes by year (data.locations.choice_attributes)
-    choice_table: pd.DataFrame  # both fits' coefficients (with truth and flags when simulated)
-    choice: LocationChoice
-    within: LocationChoice  # identified by time variation only
-    curve: pd.DataFrame  # elasticity at the data's R_t and across the consultants' range
-    by_sector: pd.DataFrame
-    chosen: pd.DataFrame
-    cost: pd.DataFrame  # cost and cost per VND kept over the assumptions that drive them
-    figures: dict
+def fdi_panel_tables(panel: FdiPanel | None) -> tuple[Table, ...]:
+    """The FDI panel's coefficients, leave-one-out fits and the partial year, as tables."""
+    if panel is None:
+        return ()
+    source = ("Foreign Investment Agency (MPI) December reports, fia_fdi_flows_by_province_2017_2024h1.csv; "
+              "pci_composite_2016_2022.csv (VCCI/USAID); geoBoundaries centroids")
+    units = "log points per unit; PCI score of the year before; distances in 100 km; errors clustered by province"
+    tabs = (Table(f"FDI location, provinces x years {panel.years[0]}-{panel.years[-1]}: every coefficient", units,
+                  source, panel.coefficients.round(4)),
+            Table("FDI location panel, leaving one province out (within-province PCI coefficient)", units, source,
+                  panel.leave_one_out.round(4)))
+    if len(panel.partial):
+        tabs += (Table(f"FDI registered in {int(panel.partial['year'].iloc[0])}, January-June (partial year, not "
+                       "fitted)", "projects; USD m", source, panel.partial),)
+    return tabs
 
 
 def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw_sha256: dict) -> Section:
@@ -188,20 +241,18 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
     truth = "true value (SIMULATED)" in r.choice_table
     firm_sentences = simulated_reading(r, subsidy_share, label, truth)
     panel_source = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
-    rent_facts = ", ".join(sorted({f.strip() for ids in r.ratios["facts"] for f in str(ids).split("/")}))
-    places_source = ("web_figures.csv rent rows (rules in the rent table), minimum_wage_region_by_province.csv, "
+    rent_facts = "fact ids " + ", ".join(sorted({f.strip() for ids in r.ratios["facts"] for f in str(ids).split(",")}))
+    places_source = ("like-for-like rents (data.rents), minimum_wage_region_by_province.csv, "
                      "province_centroids_geoboundaries.csv, pci_subindices.csv")
     pci_years = f"{r.pci_wide['year'].min()}-{r.pci_wide['year'].max()}"
-    sourced = sorted(r.ratio_path.loc[r.ratio_path["status"] == "sourced", "year"].astype(int))
-    ratio_years = (f"for {', '.join(map(str, sourced))} only (other years carried or interpolated)" if sourced
-                   else "for no year yet")
+    own_years = time_variation(r.ratio_path, year) if len(r.ratio_path) else []
+    ratio_years = (f"like-for-like ratios for {', '.join(map(str, own_years))} only (other years carry the nearest)"
+                   if own_years else "no like-for-like ratio yet")
     cannot = (CannotSay(
         "How much do lease differentials drive the relocation of real firms out of Hanoi?",
-        "no firm's province over time is public, and the sourced rents published by this memo's vintage give Hanoi's "
-        f"ratio to the northern average {ratio_years}, averaged over different consultants.",
-        "industrial-park rents by province and year from one consultant series, and each firm's province by year "
-        "from the enterprise census (or a register of industrial-zone tenants leaving Hanoi), loaded through the "
-        "firm-panel schema."),)
+        f"no firm's province over time is public, and the rents published by this memo's vintage give {ratio_years}.",
+        "each firm's province by year from the enterprise census (or a register of industrial-zone tenants leaving "
+        "Hanoi), loaded through the firm-panel schema, and one consultant's rents by province for every year."),)
     if simulated:
         cannot += (CannotSay(
             "What would a lease subsidy keep in Hanoi?",
@@ -210,11 +261,16 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
     fdi_source = ("GSO FDI projects licensed in 2016 by province; PCI 2016 sub-indices (VCCI/USAID); geoBoundaries "
                   "centroids; GSO VHLSS income per capita 2016")
     la = r.fdi.coefficients.set_index("term").loc["land_access"]
-    findings = tuple(real_data_reading(r.ratios, r.fdi, r.ratio_path, r.pci_wide, r.pci_land))
+    findings = tuple(real_data_reading(r.ratios, r.fdi, r.pci_wide, r.pci_land, r.fdi_panel,
+                                       params.get("fdi_min_years", 3)))
     if year in set(r.places["year"]):
         findings += (wage_reading(r.places, year),)
     data_curve = r.curve.iloc[0]
-    rent_first = int(r.rent_panel.loc[r.rent_panel["status"] == "sourced", "year"].min())
+    used = r.places[(r.places["year"] <= year) & ~r.places["rent_status"].str.startswith("carried")]
+    design_years = sorted(used["year"].unique())  # the years whose own like-for-like ratio enters the choice
+    identified = (f"changes among {', '.join(map(str, design_years))} and differences across places" if
+                  len(design_years) > 1 else "differences across places only (no year's ratio differs from another's "
+                  "in the years used)")
     wage_first = int(r.places.loc[r.places["wage_status"] != "carried back", "year"].min()) \
         if (r.places["wage_status"] != "carried back").any() else year
     left_out = list(r.places.attrs.get("left_out", []))
@@ -225,11 +281,12 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
         findings=findings + (() if simulated else tuple(firm_sentences)),
         method_checks=tuple(firm_sentences) if simulated else (),
         cannot_say=cannot,
-        caveats=("The lease ratio enters the location choice as data, year by year (Hanoi's rent over the northern "
-                 "average); the consultants' range and the lease_ratio parameter only set where the elasticity is "
-                 "evaluated.",
-                 f"Rents before {rent_first} are carried back and minimum wages before {wage_first} carried back "
-                 "from the earliest decree in the table: those years add no time variation.",
+        caveats=("The lease ratio enters the location choice as data, year by year (Hanoi's rent over the mean of its "
+                 "four neighbours', one consultant's figures for one period); the consultants' range and the "
+                 "lease_ratio parameter only set where the elasticity is evaluated.",
+                 f"The lease coefficient is identified by {identified}; years without a like-for-like ratio carry "
+                 f"the nearest one, and minimum wages before {wage_first} are carried back from the earliest decree "
+                 "in the table: those years add no time variation.",
                  "The SIMULATED panel's places use every sourced rent, whatever the memo's vintage: part of the "
                  "simulation's design, not a finding.",
                  *(f"Left out of the choice set: {why}." for why in left_out),
@@ -238,13 +295,18 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                  "Value added kept is not shown: the firm panel has revenue, not value added; a census extract with "
                  "value added would give it through the same code."),
         tables=(
-            Table("Hanoi / neighbour lease ratios by consultant", "ratio of rents (USD per m² per lease term)",
-                  f"web_figures.csv rows {rent_facts}", display_names(r.ratios, ("comparator",)).round(2)),
-            Table("Industrial-park rents by area and year", "USD per m² per lease term; status says sourced, "
-                  "interpolated or carried", f"web_figures.csv rows {rent_facts}; rules: {RENT_RULES}",
-                  display_names(r.rent_panel, ("area",)).round(2)),
-            Table("Hanoi / northern-average rent ratio by year", "ratio", f"web_figures.csv rows {rent_facts}",
-                  r.ratio_path.round(3)),
+            Table("Hanoi / neighbours lease ratios, like for like (one consultant, one period each)",
+                  "ratio of rents (USD per m² per lease term)", f"{rent_facts}; rules: {LIKE_FOR_LIKE_RULES}",
+                  display_names(r.ratios, ("comparator",)).round(3)),
+            Table("Rent quotes not divided into a ratio", "consultant and period: why",
+                  "web_figures.csv and savills_industrial_parks_by_province.csv rent rows",
+                  pd.DataFrame({"left out": r.ratios.attrs.get("excluded", [])})),
+            Table("Like-for-like rents by place (every consultant-period with a ratio)", "USD per m² per lease term",
+                  f"{rent_facts}", display_names(pd.DataFrame(r.ratios.attrs.get("cross_sections", [])),
+                                                 ("area",)).round(2)),
+            Table("Lease ratio R_t by year, with the band across consultants", "ratio; status says own year or "
+                  "carried from which", f"{rent_facts}; rules: {LIKE_FOR_LIKE_RULES}", r.ratio_path.round(3)),
+            *fdi_panel_tables(r.fdi_panel),
             Table("2016 FDI location (Poisson = conditional logit), every coefficient", "log-odds per unit; "
                   "distances in 100 km; income in log thousand VND a month; HC3 standard errors", fdi_source,
                   r.fdi.coefficients.round(4)),
@@ -273,7 +335,7 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                   panel_source + "; rents: the places table; lease term assumed", r.cost.round(4), simulated),
         ),
         exhibits=(
-            Exhibit.from_figure("lease_ratios", r.figures["lease_ratios"], f"web_figures.csv rows {rent_facts}"),
+            Exhibit.from_figure("lease_ratios", r.figures["lease_ratios"], rent_facts),
             Exhibit.from_figure("subsidy_curve", r.figures["subsidy_curve"], panel_source, simulated),
         ),
         headlines=(
@@ -287,47 +349,3 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
         warnings=tuple(drain_warnings()),
         params=params, raw_sha256=raw_sha256, simulated=simulated, vintage=params.get("vintage", "latest"),
     )
-
-
-def land_estimates(r: LandResults, simulated: bool, vintage: str) -> list[Estimate]:
-    """The land analysis's typed estimates: the consultants' lease ratios (sourced), the FDI location
-    model's land-access coefficient and Hanoi's counterfactual share (public data), and the
-    elasticity of relocations on the firm panel (a check when SIMULATED).
-    """
-    consultants = r.ratios[~r.ratios["consultant"].str.startswith("source ")]
-    cf = r.fdi.counterfactual
-    la = r.fdi.coefficients.set_index("term").loc["land_access"]
-    data_curve = r.curve.iloc[0]
-    sourced = r.ratio_path[r.ratio_path["status"] == "sourced"]
-    out = [
-        Estimate("land.fdi_land_access", "FDI location and PCI land access, coefficient", float(la["coef"]),
-                 "log points per PCI point", float(la["ci_low"]), float(la["ci_high"]), 0.95, vintage=vintage,
-                 status="estimate", note="Poisson = conditional logit over 63 provinces, HC3",
-                 extra={"p": float(la["p"]), "year": 2016}),
-        Estimate("land.fdi_counterfactual_share", "Hanoi's share of new FDI projects with its neighbours' land access",
-                 100 * float(cf["share_after"]), "%", 100 * float(cf["share_after_low"]),
-                 100 * float(cf["share_after_high"]), 0.95, vintage=vintage, status="estimate",
-                 extra={"share_before": 100 * float(cf["share_before"]), "land_access_from": float(cf["from"]),
-                        "land_access_to": float(cf["to"])}),
-        Estimate("land.elasticity", "Elasticity of relocations to Hanoi's lease index", float(data_curve["elasticity"]),
-                 "% per 1% rent", float(data_curve["delta_low"]), float(data_curve["delta_high"]), 0.95,
-                 simulated=simulated, vintage="simulated" if simulated else vintage,
-                 status="check" if simulated else "estimate",
-                 extra={"lease_ratio": float(data_curve["lease_ratio"]),
-                        "truth": float(data_curve["true_elasticity"]) if "true_elasticity" in r.curve else None}),
-    ]
-    if len(consultants):  # a vintage before any consultant quote has only a source's claim: no range
-        out.append(Estimate(
-            "land.lease_ratio_range", "Hanoi's industrial-park rent over a comparator's, across consultants",
-            float(consultants["ratio"].median()), "times", float(consultants["ratio"].min()),
-            float(consultants["ratio"].max()), 1.0, fact_ids_in(*consultants["facts"]), vintage=vintage,
-            note="median, and the full range across consultants, periods and comparators",
-            extra={"consultants": sorted(set(consultants["consultant"])),
-                   "periods": sorted(set(map(str, consultants["period"])))}))
-    if len(sourced):
-        last = sourced.iloc[-1]
-        out.append(Estimate("land.lease_ratio_latest", f"Hanoi's rent over the northern average, {int(last['year'])}",
-                            float(last["ratio"]), "times", vintage=vintage, status="estimate",
-                            note="averages of different consultants' figures",
-                            extra={"year": int(last["year"])}))
-    return out

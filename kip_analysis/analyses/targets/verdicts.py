@@ -24,7 +24,7 @@ COUNT_METRICS: tuple[str, ...] = ("kip_products_cumulative", "kip_firms_cumulati
 SHARE_METRICS: tuple[str, ...] = ("kip_output_share", "kip_export_share")
 #: Targets for one round's count (judged once the round is reported).
 ROUND_METRICS: tuple[str, ...] = ("kip_products_recognised",)
-FACT_ID = re.compile(r"\b([a-e]\d{3}|[wsn]\d{3})\b")
+FACT_ID = re.compile(r"\b([a-e]\d{3}|[wsnv]\d{3})\b")
 
 
 def _count_row(t, rounds: pd.DataFrame, as_of_year: int) -> dict:
