@@ -133,9 +133,12 @@ def load_choice_attributes(facts: pd.DataFrame, years: tuple[int, ...] = CHOICE_
 def attribute_arrays(attrs: pd.DataFrame, years: np.ndarray) -> dict[str, np.ndarray]:
     """Places (Hà Nội first) and their attributes as years x places arrays (constant ones as places)."""
     places = list(dict.fromkeys(attrs["province"]))
+    columns = ("lease_index", "wage_index") + (("occupancy_pct",) if "occupancy_pct" in attrs else ())
     wide = {k: attrs.pivot(index="year", columns="province", values=k).reindex(index=years, columns=places)
-            for k in ("lease_index", "wage_index")}
+            for k in columns}
     const = attrs.drop_duplicates("province").set_index("province").loc[places]
+    occupancy = wide["occupancy_pct"].to_numpy() if "occupancy_pct" in wide else np.full((len(years), len(places)),
+                                                                                        np.nan)
     return {"places": np.array(places, dtype=object), "lease": wide["lease_index"].to_numpy(),
             "wage": wide["wage_index"].to_numpy(), "dist": const["dist_100km"].to_numpy(),
-            "access": const["land_access"].to_numpy()}
+            "access": const["land_access"].to_numpy(), "occupancy": occupancy}

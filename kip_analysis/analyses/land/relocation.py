@@ -71,7 +71,7 @@ class LocationChoice:
         return self.terms.index(name)
 
 
-def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool = False
+def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool = False, occupancy: bool = False
                   ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...], str]:
     """Design (occasions x places x terms), the chosen place, the terms, places and reference place,
     from the places' attributes by year ``a`` (:func:`kip_analysis.data.locations.attribute_arrays`
@@ -79,13 +79,15 @@ def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool 
 
     Constants for Hà Nội and every neighbour but the first (the reference), then :data:`SLOPES`;
     with ``time_only`` also place x land intensity, so the lease coefficient is identified only
-    by changes in each place's lease index over time.
+    by changes in each place's lease index over time; with ``occupancy`` also ln(1 - occupancy / 100),
+    the log of the vacant share of the place's industrial parks (a full park cannot take a mover).
     """
     places = tuple(a["places"])
     reference = places[1]
     others = [p for p in places if p != reference]
     terms = tuple(f"asc_{'hanoi' if p == HANOI else p}" for p in others) + SLOPES + (
-        tuple(f"land_x_{'hanoi' if p == HANOI else p}" for p in others) if time_only else ())
+        tuple(f"land_x_{'hanoi' if p == HANOI else p}" for p in others) if time_only else ()) + (
+        ("log_vacancy",) if occupancy else ())
     t = risk["year"].to_numpy() - CHOICE_YEARS[0]
     land, labour, size = (risk[c].to_numpy() for c in ("land_rel", "labour_rel", "size_z"))
     X = np.zeros((len(risk), len(places), len(terms)))
@@ -100,6 +102,8 @@ def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool 
     X[:, :, k + 2] = a["dist"][None, :] * size[:, None]
     X[:, 0, k + 3] = risk["kip_in_force"].to_numpy()
     X[:, 0, k + 4] = size
+    if occupancy:
+        X[:, :, -1] = np.log(1 - a["occupancy"][t] / 100)
     where = {p: j for j, p in enumerate(places)}
     chosen = risk["province"].map(where)
     if chosen.isna().any():
@@ -109,12 +113,13 @@ def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool 
 
 
 def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | None = None,
-                    time_only: bool = False) -> LocationChoice:
+                    time_only: bool = False, occupancy: bool = False) -> LocationChoice:
     """Conditional logit (McFadden 1974) of each Hanoi firm-year's place, standard errors
     clustered by firm. Firm-years without last year's revenue (entrants) or without land or
     employment are left out and counted in ``coefficients.attrs["dropped"]``; so is a term that
     no choice can identify: recognition when no recognised firm moved (separation),
-    and in ``time_only`` the lease term when no place's lease index changed over the years used.
+    and in ``time_only`` the lease term when no place's lease index changed over the years used. With
+    ``occupancy``, only the years where every place has an occupancy figure enter (the rest counted).
     """
     risk = firm_years(panel, last_year)
     usable = risk[["size_z", "land_rel", "labour_rel"]].replace([np.inf, -np.inf], np.nan).notna().all(axis=1)
@@ -122,7 +127,16 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
                "employment in the firm's first year"] if (~usable).any() else []
     risk = risk[usable].reset_index(drop=True)
     a = attribute_arrays(attrs, np.arange(CHOICE_YEARS[0], int(risk["year"].max()) + 1))
-    X, chosen, terms, places, reference = choice_design(risk, a, time_only)
+    if occupancy:
+        known = ~np.isnan(a["occupancy"]).any(axis=1)[risk["year"].to_numpy() - CHOICE_YEARS[0]]
+        if not known.any():
+            raise ParameterError("no year has an industrial-park occupancy figure for every place in the choice set")
+        if (~known).any():
+            years = sorted(set(risk.loc[~known, "year"]))
+            dropped.append(f"{int((~known).sum())} firm-years of {years[0]}-{years[-1]} left out: no occupancy figure "
+                           "for every place that year")
+        risk = risk[known].reset_index(drop=True)
+    X, chosen, terms, places, reference = choice_design(risk, a, time_only, occupancy)
     keep = list(range(len(terms)))
     kip = risk["kip_in_force"].to_numpy() == 1
     if not (chosen[kip] > 0).any():
@@ -140,6 +154,14 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
                           "ci_low": fit.params - Z95 * fit.se, "ci_high": fit.params + Z95 * fit.se})
     coefs.attrs["dropped"] = dropped
     return LocationChoice(coefs, fit.params, fit.vcov, terms, X, chosen, risk, places, reference, time_only)
+
+
+def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int) -> LocationChoice | None:
+    """The location choice with park occupancy (:func:`location_choice` with ``occupancy``) over the years up
+    to ``last_year`` where every place has an occupancy figure; None when no such year exists.
+    """
+    known = attrs[attrs["year"] <= last_year].groupby("year")["occupancy_pct"].apply(lambda o: o.notna().all())
+    return location_choice(panel, attrs, last_year, occupancy=True) if known.any() else None
 
 
 def compare_with_truth(choice: LocationChoice, truth: dict[str, float]) -> pd.DataFrame:

@@ -171,7 +171,8 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
     the subsidy counterfactual (whose relocation rate is the simulation's own).
     """
     main = r.choice_table[r.choice_table["fit"] == "main"].set_index("term")
-    within = r.choice_table[r.choice_table["fit"] != "main"].set_index("term")
+    within = r.choice_table[r.choice_table["fit"].str.startswith("time variation")].set_index("term")
+    occupied = r.choice_table[r.choice_table["fit"].str.startswith("with park occupancy")].set_index("term")
 
     def coef(tab: pd.DataFrame, term: str) -> str:
         row = tab.loc[term]
@@ -192,6 +193,17 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
                "identify it, the lease coefficient is "
                + (coef(within, "lease_x_land") + "." if "lease_x_land" in within.index else
                   "not identified: no place's sourced rent changes over the years used."))
+    if len(occupied):
+        last = r.choice.data["year"].max()
+        has = r.places["occupancy_pct"].notna() & (r.places["year"] <= last)
+        own = sorted(r.places.loc[has & ~r.places["rent_status"].str.startswith("carried"), "year"].unique())
+        carried = sorted(r.places.loc[has & r.places["rent_status"].str.startswith("carried"), "year"].unique())
+        out.append(f"{label} firm panel: adding the log of each place's vacant park share (occupancy from the rent's "
+                   f"consultant for {', '.join(map(str, own))}"
+                   + (f"; {carried[0]}-{carried[-1]} carry the last" if carried else "") + ") gives it a coefficient of "
+                   f"{coef(occupied, 'log_vacancy')}, and the lease coefficient becomes "
+                   f"{coef(occupied, 'lease_x_land')}" + (": the simulation has no capacity limit, so the check is "
+                                                          "that the vacancy term is near zero." if truth else "."))
     data, scen = r.curve.iloc[0], r.curve.iloc[1:]
     lo, hi = scen.loc[scen["lease_ratio"].idxmin()], scen.loc[scen["lease_ratio"].idxmax()]
     true_e = f"; truth {data['true_elasticity']:.2f}" if "true_elasticity" in r.curve else ""
