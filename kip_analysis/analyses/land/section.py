@@ -200,8 +200,8 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
         carried = sorted(r.places.loc[has & r.places["rent_status"].str.startswith("carried"), "year"].unique())
         out.append(f"{label} firm panel: adding the log of each place's vacant park share (occupancy from the rent's "
                    f"consultant for {', '.join(map(str, own))}"
-                   + (f"; {carried[0]}-{carried[-1]} carry the last" if carried else "") + ") gives it a coefficient of "
-                   f"{coef(occupied, 'log_vacancy')}, and the lease coefficient becomes "
+                   + (f"; {carried[0]}-{carried[-1]} carry the last" if carried else "")
+                   + f") gives it a coefficient of {coef(occupied, 'log_vacancy')}, and the lease coefficient becomes "
                    f"{coef(occupied, 'lease_x_land')}" + (": the simulation has no capacity limit, so the check is "
                                                           "that the vacancy term is near zero." if truth else "."))
     data, scen = r.curve.iloc[0], r.curve.iloc[1:]
