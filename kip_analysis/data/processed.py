@@ -185,6 +185,10 @@ def _fmt(rec: pd.Series) -> str:
     return (f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}") + f" {rec['unit']}"
 
 
+#: Metrics never chosen between: each figure is used only within its own consultant's figures (like for like).
+LIKE_FOR_LIKE_METRICS: frozenset[str] = frozenset({"ip_rent", "ip_occupancy"})
+
+
 def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -> pd.DataFrame:
     """Pairs of figures for the same metric, place, year and cohort that disagree across
     sources, with both values and sources, plus definitional conflicts
@@ -219,7 +223,10 @@ def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -
 
 def _conflict_row(ctype: str, kind_class: str, metric: str, geo: str, year: int, a: pd.Series,
                   b: pd.Series, group: pd.DataFrame | None, preference: str, why: str) -> dict:
-    if group is not None:
+    if metric in LIKE_FOR_LIKE_METRICS:
+        default = ("both, never in one ratio: each enters only its own consultant's like-for-like ratio for its own "
+                   "period (kip_analysis.data.rents); R_t is Savills' where Savills gives one")
+    elif group is not None:
         pick = choose(group[group["fact_id"].isin([a["fact_id"], b["fact_id"]])], preference)
         default = f"{pick['fact_id']} ({_fmt(pick)}) under source_preference={preference!r}"
     else:
