@@ -37,7 +37,7 @@ test-browser: $(STAMP) ## the reviewer's-eye browser tests only (needs Debian ch
 	KIP_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser tests/test_browser.py
 
 test-fast: $(STAMP) ## unit tests only (skips notebook execution)
-	$(PY) -m pytest -m "not notebook and not browser"
+	$(PY) -m pytest -m "not notebook and not browser and not slow"
 
 data: $(STAMP) ## rebuild data/processed/ from data/raw/
 	$(PY) -m kip_analysis.data.processed

@@ -33,6 +33,44 @@ def check_year(name: str, value: object, years: tuple[int, ...] = config.YEARS) 
     return value
 
 
+#: Census extract formats the firm-panel loader reads.
+EXTRACT_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
+
+
+def check_data_source(value: object, name: str = "data_source") -> str:
+    """``"simulated"`` or the absolute path of a census extract file with its mapping file beside it; a
+    relative path is read from the current working directory (where the user runs the command).
+
+    Examples
+    --------
+    >>> check_data_source("simulated")
+    'simulated'
+    >>> check_data_source("")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kip_analysis.errors.ParameterError: data_source='': expected 'simulated' or the path of a census extract ...
+    """
+    from pathlib import Path
+
+    text = str(value).strip() if value is not None else ""
+    if text == "simulated":
+        return text
+    expected = "expected 'simulated' or the path of a census extract (.csv or .parquet) with its .mapping.yml beside it"
+    if not text:
+        raise ParameterError(f"{name}={value!r}: {expected}")
+    path = Path(text).expanduser().resolve()
+    if not path.exists():
+        raise ParameterError(f"{name}={text!r}: no such file ({path}); {expected}")
+    if path.is_dir():
+        raise ParameterError(f"{name}={text!r}: is a folder; {expected}")
+    if path.suffix.lower() not in EXTRACT_SUFFIXES:
+        raise ParameterError(f"{name}={text!r}: a {path.suffix or 'suffix-less'} file; {expected}")
+    mapping = path.with_suffix(".mapping.yml")
+    if not mapping.is_file():
+        raise ParameterError(f"{name}={text!r}: no mapping file {mapping.name} beside it; {expected}")
+    return str(path)
+
+
 def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     """``value`` if it is one of ``allowed``, else a :class:`ParameterError` listing them."""
     if value not in allowed:

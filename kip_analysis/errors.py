@@ -53,6 +53,73 @@ class ParameterError(ValueError):
     """A notebook or command-line parameter is not allowed; the message lists what is."""
 
 
+#: Exit status of a user error (bad data, parameter, mapping file or file system), as argparse uses.
+USER_ERROR = 2
+
+
+def user_message(err: BaseException) -> str | None:
+    """One line for an error the user can fix (None for an internal error): the file, row and column or
+    the parameter, the value, and what is allowed.
+
+    Examples
+    --------
+    >>> user_message(ParameterError("--years 2017: out of range"))
+    '--years 2017: out of range'
+    >>> user_message(PermissionError(13, "Permission denied", "reports/index.html"))
+    'reports/index.html: Permission denied (the file system refused; check the folder can be written)'
+    >>> user_message(KeyError("x")) is None
+    True
+    """
+    if isinstance(err, (DataValidationError, ParameterError)):
+        return str(err)
+    if isinstance(err, OSError):
+        where = err.filename or "a file"
+        hint = {PermissionError: "the file system refused; check the folder can be written",
+                FileNotFoundError: "no such file or folder", IsADirectoryError: "a folder where a file was expected",
+                NotADirectoryError: "a file where a folder was expected"}.get(type(err), "a file-system error")
+        return f"{where}: {err.strerror or err} ({hint})"
+    try:
+        import yaml
+
+        if isinstance(err, yaml.YAMLError):
+            mark = getattr(err, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+            return f"{where}not valid YAML ({getattr(err, 'problem', None) or err})"
+    except ImportError:  # pragma: no cover - pyyaml is a dependency
+        pass
+    return None
+
+
+def report(prog: str, err: BaseException, log_dir: Path | None = None) -> int:
+    """Tell the user what went wrong in one or two lines, the traceback in a log file; the exit status.
+
+    A user error (:func:`user_message`) exits with :data:`USER_ERROR`; anything else is an internal
+    error (status 3) whose message says so.
+    """
+    import sys
+    import tempfile
+    import traceback
+
+    log = None
+    for folder in (log_dir, Path(tempfile.gettempdir())):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / f"{prog}-error.log"
+            log.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+            break
+        except OSError:
+            log = None
+    message = user_message(err)
+    details = f" (details: {log})" if log else ""
+    if message is not None:
+        print(f"{prog}: {message}{details}", file=sys.stderr)
+        return USER_ERROR
+    print(f"{prog}: internal error, not caused by your input: {type(err).__name__}: {err}{details}", file=sys.stderr)
+    return 3
+
+
 #: Warnings captured while estimating, by "context: Category: message", with their counts
 #: (drained into a Section's ``warnings`` by the analysis that raised them).
 _CAPTURED: dict[str, int] = {}

@@ -127,10 +127,11 @@ def test_failing_notebook_is_isolated(tmp_path):
     ok = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
     assert all(o.status == "built" for o in ok)
     memo_2020 = out / "2020" / "baseline" / "memo.html"
-    before = memo_2020.read_bytes()
+    folder = out / "2020" / "baseline"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     nbformat.write(_broken_notebook(2020), source / "05_broken.ipynb")
-    outcomes = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=False, source_dir=source)
+    outcomes = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=True, source_dir=source)
     status = {o.label: o for o in outcomes}
     failed = status["2020/baseline/05_broken"]
     # cell [3] in the executed copy: papermill inserts the injected-parameters cell
@@ -138,9 +139,12 @@ def test_failing_notebook_is_isolated(tmp_path):
     assert failed.extra["cell_source"] == "if as_of_year == 2020:"
     assert status["2019/baseline/05_broken"].status == "built"
     assert status["2020/baseline/00_annual_memo"].status == "skipped"
-    assert memo_2020.read_bytes() == before
-    assert (out / "2020" / "baseline" / "executed" / "05_broken.failed.ipynb").exists()
-    assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.partial"))
+    # all or nothing: 01 was rebuilt (forced) for 2020 too, yet no page, result or memo of 2020 changed
+    assert status["2020/baseline/01_programme_facts"].extra.get("not_published")
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before and memo_2020.exists()
+    assert (out / "failed-runs" / "2020" / "baseline" / "05_broken.failed.ipynb").exists()
+    assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.partial")) and not (out / ".staging").exists()
+    assert not (out / ".batch.lock").exists()
     page = (out / "index.html").read_text()
     assert "05_broken: failed at cell [3] (<code>if as_of_year == 2020:</code>)" in page
     assert "deliberate failure" in page

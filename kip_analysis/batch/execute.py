@@ -1,7 +1,13 @@
 """Running the batch: each notebook under papermill in its own kernel, rendered to HTML with
 code hidden, its files published atomically; a failure is isolated to its own memo.
 
-May import: config, io, data.processed, batch.jobs, batch.cache, batch.index.
+May import: config, io, data.processed, batch.jobs, batch.cache, batch.index, batch.signals, batch.staging.
+
+A batch holds a lock on its output folder, builds every year and scenario in a staging copy and
+publishes a memo's folder only when all its notebooks succeeded (:mod:`kip_analysis.batch.staging`).
+Ctrl-C or SIGTERM stops it: no new notebook starts, running kernels are killed, the staging copies
+are dropped, the index is rewritten from what was published, and :class:`Interrupted` carries the
+outcomes so far to the command line (:mod:`kip_analysis.batch.signals`).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from tqdm import tqdm
 
 from kip_analysis import config
 from kip_analysis.analyses.targets import scenarios
-from kip_analysis.batch.cache import cache_key, inputs_hash, is_cached
+from kip_analysis.batch import signals, staging
+from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
 from kip_analysis.batch.index import write_index
 from kip_analysis.batch.jobs import (
     MEMO_NOTEBOOK,
@@ -49,6 +56,27 @@ def page_title(job: Job) -> str:
     if job.notebook == MEMO_NOTEBOOK:
         return f"Hanoi Key Industrial Products: policy memo {job.year} ({job.scenario})"
     return f"{job.notebook.replace('_', ' ')[3:].capitalize()} — Hanoi KIP workbook, {job.year} ({job.scenario})"
+
+
+def stable_ids(executed: Path) -> None:
+    """Give papermill's injected-parameters cell an id computed from its source (papermill draws a random
+    one), and drop the run's timestamps, so that the same inputs give the same bytes.
+    """
+    import hashlib
+
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = hashlib.sha256(f"{i}:{cell.source}".encode()).hexdigest()[:16]
+        cell.get("metadata", {}).pop("execution", None)
+        cell.get("metadata", {}).get("papermill", {}).pop("start_time", None)
+        cell.get("metadata", {}).get("papermill", {}).pop("end_time", None)
+        cell.get("metadata", {}).get("papermill", {}).pop("duration", None)
+    for key in ("start_time", "end_time", "duration"):
+        nb.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, executed)
 
 
 def render_html(executed: Path, target: Path, title: str) -> None:
@@ -85,8 +113,10 @@ def publish_memo(job: Job, built: str | None = None) -> list[Path]:
 
 def _quiet_worker(log_path: str) -> None:
     """Send a worker's (and so its kernels') stdout and stderr to the batch log: kernel transport
-    warnings and shutdown traces go there, never into the progress bar and summary.
+    warnings and shutdown traces go there, never into the progress bar and summary; the worker dies
+    with the batch and takes its kernels with it.
     """
+    signals.worker_dies_with_parent()
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -98,7 +128,8 @@ THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
                                      "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
-def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outcome:
+def run_job(job: Job, key: str, force: bool, threads: int | None = None, parts: dict | None = None,
+            why: str = "") -> Outcome:
     """Execute one notebook (unless cached), render it, and publish its files atomically.
 
     ``threads`` caps each kernel's numeric threads so that parallel kernels do not
@@ -112,7 +143,7 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outc
     from papermill.exceptions import PapermillExecutionError
 
     out = Outcome(job.label, job.notebook, job.year, job.scenario, "built",
-                  html=str(job.html), executed=str(job.executed))
+                  html=str(job.html), executed=str(job.executed), extra={"why": why} if why else {})
     if not force and is_cached(job, key):
         out.status = "cached"
         return out
@@ -120,7 +151,7 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outc
     start = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     tmp_nb = job.executed.with_name(f".{job.executed.stem}.{os.getpid()}.running.ipynb")
-    tmp_results = job.results.with_name(job.results.name + ".partial")
+    tmp_results = job.results.with_name(f"{job.results.name}.{os.getpid()}.partial")
     parameters = dict(job.parameters)
     if "results_path" in parameters:
         parameters["results_path"] = str(tmp_results.resolve())
@@ -142,9 +173,10 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outc
             tmp_nb.replace(job.executed.with_name(f"{job.executed.stem}.failed.ipynb"))
         tmp_results.unlink(missing_ok=True)
         return out
+    stable_ids(tmp_nb)
     if job.notebook == MEMO_NOTEBOOK:
         try:
-            publish_memo(job)
+            publish_memo(job, build_time())
         except Exception as err:  # a Section that breaks the contract, a template slot left unfilled, ...
             out.status, out.error = "failed", f"composing the memo: {type(err).__name__}: {err}"
             tmp_nb.replace(job.executed.with_name(f"{job.executed.stem}.failed.ipynb"))
@@ -156,28 +188,58 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None) -> Outc
         job.results.parent.mkdir(parents=True, exist_ok=True)
         tmp_results.replace(job.results)
     job.executed.with_name(f"{job.executed.stem}.failed.ipynb").unlink(missing_ok=True)
-    atomic_write(stamp, json.dumps({"key": key, "seconds": out.seconds}) + "\n")
+    atomic_write(stamp, json.dumps({"key": key, "parts": parts or {}}, sort_keys=True) + "\n")
     return out
 
 
-def run_all(jobs: list[Job], keys: dict[str, str], n_jobs: int, force: bool, bar: tqdm | None = None
-            ) -> list[Outcome]:
-    """Run jobs across ``n_jobs`` kernels, advancing ``bar`` (the batch's one progress bar)."""
+def build_time() -> str | None:
+    """The memo's build-time line: None (no line) when ``SOURCE_DATE_EPOCH`` is set to ``none``, that
+    instant when it is a number (reproducible builds), else now.
+    """
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.lower() == "none":
+        return None
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+class Interrupted(Exception):  # noqa: N818 - it is the user's Ctrl-C, not an error
+    """Ctrl-C or SIGTERM stopped the batch; ``outcomes`` are what had finished (the rest marked)."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+
+
+def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, force: bool,
+            bar: tqdm | None = None) -> list[Outcome]:
+    """Run jobs across ``n_jobs`` kernels, advancing ``bar`` (the batch's one progress bar).
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C or SIGTERM: queued jobs are cancelled and running kernels killed within seconds.
+    """
     outcomes = [Outcome(j.label, j.notebook, j.year, j.scenario, "cached", html=str(j.html),
                         executed=str(j.executed))
-                for j in jobs if not force and is_cached(j, keys[j.label])]
+                for j in jobs if not force and is_cached(j, keys[j.label][0])]
     cached = {o.label for o in outcomes}
     jobs = [j for j in jobs if j.label not in cached]
     if bar is not None:
         bar.update(len(cached))
     if not jobs:
         return outcomes
-    log_path = Path(jobs[0].out_dir) / "batch_kernels.log"
+    log_path = Path(jobs[0].out_dir).parent / "batch_kernels.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
-                             initializer=_quiet_worker, initargs=(str(log_path),)) as pool:
-        threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
-        running = {pool.submit(run_job, job, keys[job.label], force, threads): job for job in jobs}
+    pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
+                               initializer=_quiet_worker, initargs=(str(log_path),))
+    threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
+    running = {}
+    try:
+        running = {pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
+                               why_rebuilt(job, keys[job.label][1], force)): job for job in jobs}
         while running:
             if bar is not None:
                 bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())[:n_jobs]))
@@ -191,41 +253,100 @@ def run_all(jobs: list[Job], keys: dict[str, str], n_jobs: int, force: bool, bar
                                             "failed", error=f"{type(err).__name__}: {err}"))
                 if bar is not None:
                     bar.update(1)
+    except KeyboardInterrupt:
+        signals.second_interrupt_exits()
+        for future in running:
+            future.cancel()
+        for process in list(getattr(pool, "_processes", {}).values()):
+            signals.kill_tree(process.pid)
+        pool.shutdown(wait=False, cancel_futures=True)
+        outcomes += [Outcome(j.label, j.notebook, j.year, j.scenario, "interrupted",
+                             error="stopped by Ctrl-C or SIGTERM before it finished") for j in running.values()]
+        raise Interrupted(sorted(outcomes, key=lambda o: o.label)) from None
+    pool.shutdown(wait=True)
     return sorted(outcomes, key=lambda o: o.label)
+
+
+def _final(outcome: Outcome, out_dir: Path) -> Outcome:
+    """The outcome with its paths in the published folder instead of the staging copy."""
+    stage = str(out_dir / staging.STAGING)
+    outcome.html = outcome.html.replace(stage, str(out_dir))
+    outcome.executed = outcome.executed.replace(stage, str(out_dir))
+    return outcome
+
+
+def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome]) -> None:
+    """Publish each year and scenario whose notebooks all succeeded and built something; drop the other
+    staging copies (a failed memo keeps its last good folder, and its outcomes say so).
+    """
+    for year, scenario in groups:
+        mine = [o for o in outcomes if (o.year, o.scenario) == (year, scenario)]
+        ok = mine and all(o.status in ("built", "cached") for o in mine)
+        if ok and any(o.status == "built" for o in mine):
+            staging.publish(out_dir, year, scenario)
+        else:
+            staging.keep_failures(out_dir, year, scenario)
+            staging.discard(out_dir, year, scenario)
+            if not ok:
+                for o in mine:
+                    if o.status in ("built", "cached"):
+                        o.extra["not_published"] = "another notebook of this memo did not finish: nothing of it " \
+                                                   "was published; the last good memo is kept"
 
 
 def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, force: bool,
               overrides: dict[str, object] | None = None,
               source_dir: Path = config.NOTEBOOKS) -> list[Outcome]:
-    """Validate, run the analysis notebooks, then the memos, then write the index."""
+    """Validate, run the analysis notebooks, then the memos, in staging copies; publish each memo whole;
+    write the index.
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C or SIGTERM, after dropping the staging copies and rewriting the index.
+    """
     analysis, memo = notebooks(source_dir)
     declared = {p.stem: declared_parameters(p) for p in [*analysis, *([memo] if memo else [])]}
     names = [scenarios.check_scenario(n) for n in names]
     overrides = parse_overrides([f"{k}={v}" for k, v in (overrides or {}).items()], declared)
-    jobs = plan(years, names, out_dir, overrides, declared, source_dir)
+    stage_dir = out_dir / staging.STAGING
+    jobs = plan(years, names, stage_dir, overrides, declared, source_dir)
     validate_jobs(jobs)  # every value, by the notebooks' own validators, before any kernel starts
-    processed.ensure_current()  # once, before parallel kernels would each rebuild it
-    shared = inputs_hash()
-    keys = {job.label: cache_key(job, shared) for job in jobs}
-    total = len(jobs) + (len(years) * len(names) if memo is not None else 0)
-    bar = tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
-    outcomes = run_all(jobs, keys, n_jobs, force, bar)
-    if memo is not None:
-        failed = {(o.year, o.scenario) for o in outcomes if o.status == "failed"}
-        memo_jobs, skipped = [], []
-        for year in years:
-            for scenario in names:
-                job = memo_job(year, scenario, out_dir, declared, source_dir)
-                if (year, scenario) in failed:
-                    bar.update(1)
-                    skipped.append(Outcome(job.label, job.notebook, year, scenario, "skipped",
-                                           error="an analysis notebook failed; last good memo kept",
-                                           html=str(job.html)))
-                else:
-                    memo_jobs.append(job)
-        keys.update({j.label: cache_key(j, shared, sorted((j.folder / "results").glob("*.json")))
-                     for j in memo_jobs})
-        outcomes += run_all(memo_jobs, keys, n_jobs, force, bar) + skipped
-    bar.close()
-    write_index(out_dir, outcomes)
+    groups = [(y, n) for y in years for n in names]
+    with staging.BatchLock(out_dir):
+        processed.ensure_current()  # once, before parallel kernels would each rebuild it
+        for year, scenario in groups:
+            staging.stage(out_dir, year, scenario)
+        shared = Shared.now()
+        keys = {job.label: cache_key(job, shared) for job in jobs}
+        total = len(jobs) + (len(groups) if memo is not None else 0)
+        bar = tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
+        try:
+            outcomes = run_all(jobs, keys, n_jobs, force, bar)
+            if memo is not None:
+                failed = {(o.year, o.scenario) for o in outcomes if o.status == "failed"}
+                memo_jobs, skipped = [], []
+                for year, scenario in groups:
+                    job = memo_job(year, scenario, stage_dir, declared, source_dir)
+                    if (year, scenario) in failed:
+                        bar.update(1)
+                        skipped.append(Outcome(job.label, job.notebook, year, scenario, "skipped",
+                                               error="an analysis notebook failed; last good memo kept",
+                                               html=str(job.html)))
+                    else:
+                        memo_jobs.append(job)
+                keys.update({j.label: cache_key(j, shared, sorted((j.folder / "results").glob("*.json")))
+                             for j in memo_jobs})
+                outcomes += run_all(memo_jobs, keys, n_jobs, force, bar) + skipped
+        except Interrupted as stop:
+            bar.close()
+            for year, scenario in groups:
+                staging.discard(out_dir, year, scenario)
+            stop.outcomes = [_final(o, out_dir) for o in stop.outcomes]
+            write_index(out_dir, stop.outcomes)
+            raise
+        bar.close()
+        _settle(out_dir, groups, outcomes)
+        outcomes = [_final(o, out_dir) for o in outcomes]
+        write_index(out_dir, outcomes)
     return outcomes

@@ -19,7 +19,8 @@ body { font-family: Georgia, serif; max-width: 70rem; margin: 2rem auto; padding
 h1, h2 { font-family: "Helvetica Neue", Arial, sans-serif; color: #1f3b57; }
 table { border-collapse: collapse; font-family: "Helvetica Neue", Arial, sans-serif; font-size: 14px; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-.built { color: #1b6e34; } .cached { color: #1f4e79; } .failed, .skipped { color: #b00020; font-weight: bold; }
+.built { color: #1b6e34; } .cached { color: #1f4e79; }
+.failed, .skipped, .stale, .interrupted { color: #b00020; font-weight: bold; }
 .small { font-size: 12px; color: #4a4a4a; }
 .wrap { overflow-x: auto; max-width: 100%; }
 .chip { display: inline-block; padding: 1px 7px; border-radius: 9px; color: #fff; text-decoration: none;
@@ -146,12 +147,14 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
     rows = []
     for (year, scenario), recs in sorted(memos.items()):
         folder = out_dir / str(year) / scenario
-        failed = [r for r in recs if r["status"] in ("failed", "skipped")]
+        failed = [r for r in recs if r["status"] in ("failed", "skipped", "interrupted")]
         memo_rec = next((r for r in recs if r["notebook"] == MEMO_NOTEBOOK), None)
-        status = "failed" if failed else (memo_rec or recs[0])["status"]
+        status = "stale" if failed else (memo_rec or recs[0])["status"]
         memo_link = (f'<a href="{year}/{escape(scenario)}/memo.html">memo</a> · '
                      f'<a href="{year}/{escape(scenario)}/memo.vi.html" hreflang="vi">tiếng Việt</a>'
                      if (folder / "memo.html").exists() else "no memo yet")
+        if failed and (folder / "memo.html").exists():
+            memo_link += " (the last good memo: this run's did not finish, so none of its files were published)"
         links = " · ".join(
             f'<a href="{year}/{escape(scenario)}/{escape(r["notebook"])}.html">{escape(r["notebook"])}</a>'
             for r in sorted(recs, key=lambda r: r["notebook"])
@@ -173,8 +176,8 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
         "as each memo gave it, the answers by year, and what changed from one memo to the next, with the cause.</p>"
         + "".join(blocks)
         + "<h2>Memos and the notebook runs behind them</h2><p>Status: <span class='built'>built</span> (run now), "
-        "<span class='cached'>cached</span> (inputs unchanged, not re-run), <span class='failed'>failed</span> (the "
-        "last good memo, if any, is kept).</p>"
+        "<span class='cached'>cached</span> (inputs unchanged, not re-run), <span class='stale'>stale</span> (a "
+        "notebook failed or the run was stopped: the last good memo, pages and results are kept, unchanged).</p>"
         '<div class="wrap"><table><thead><tr><th scope="col">year</th><th scope="col">scenario</th>'
         '<th scope="col">status</th><th scope="col">memo</th><th scope="col">analysis pages</th></tr></thead><tbody>'
         + "".join(rows) + "</tbody></table></div>"
@@ -187,10 +190,15 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
 
 def summary(outcomes: list[Outcome]) -> str:
     """Plain-text batch summary: counts, then every failure with its cell and error."""
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "cached", "failed", "skipped")}
-    lines = [", ".join(f"{n} {s}" for s, n in counts.items())]
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "cached", "failed", "skipped", "interrupted")}
+    lines = [", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("built", "cached", "failed"))]
     for o in outcomes:
-        if o.status in ("failed", "skipped"):
+        if o.status == "built" and o.extra.get("why"):
+            lines.append(f"  built {o.label}: {o.extra['why']}")
+    for o in outcomes:
+        if o.extra.get("not_published"):
+            lines.append(f"  NOT PUBLISHED {o.label}: {o.extra['not_published']}")
+        if o.status in ("failed", "skipped", "interrupted"):
             cell = f" at cell [{o.cell}]" if o.cell is not None else ""
             if o.extra.get("cell_source"):
                 cell += f" ({o.extra['cell_source']})"

@@ -93,7 +93,7 @@ def declared_parameters(path: Path) -> dict[str, dict]:
 
 
 def parse_years(text: str | None) -> list[int]:
-    """``"2019-2021"`` or ``"2019,2021"`` -> years, checked against the data's range.
+    """``"2019-2021"`` or ``"2019,2021"`` -> years, checked against the data's range; None: every year.
 
     Examples
     --------
@@ -104,15 +104,18 @@ def parse_years(text: str | None) -> list[int]:
     ...
     kip_analysis.errors.ParameterError: --years: 2017 is out of range; allowed years: 2018-2026
     """
-    if not text:
+    if text is None:
         return list(config.YEARS)
     years: list[int] = []
     for part in text.split(","):
-        lo, _, hi = part.strip().partition("-")
+        lo, dash, hi = part.strip().partition("-")
         try:
+            if dash and not hi:
+                raise ValueError
             first, last = int(lo), int(hi or lo)
         except ValueError:
-            raise ParameterError(f"--years: {part!r} is not a year or YYYY-YYYY range") from None
+            raise ParameterError(f"--years: {part!r} is not a year or a YYYY-YYYY range (allowed years: "
+                                 f"{config.YEARS[0]}-{config.YEARS[-1]})") from None
         for year in range(first, last + 1):
             if year not in config.YEARS:
                 raise ParameterError(f"--years: {year} is out of range; allowed years: "

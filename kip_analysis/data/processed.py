@@ -402,6 +402,17 @@ def load(name: str) -> pd.DataFrame:
     return table
 
 
+def main() -> int:
+    """``make data``: rebuild data/processed/ from data/raw/; a bad input is one line and exit status 2."""
+    from kip_analysis.errors import report
+
+    try:
+        for _table_name, table_path in write_all().items():
+            print(f"wrote {table_path.relative_to(config.ROOT)}")
+    except Exception as err:  # every error reaches the user as one line; the traceback goes to a log
+        return report("make data", err, config.ROOT / "data" / "processed")
+    return 0
+
+
 if __name__ == "__main__":
-    for _table_name, table_path in write_all().items():
-        print(f"wrote {table_path.relative_to(config.ROOT)}")
+    raise SystemExit(main())

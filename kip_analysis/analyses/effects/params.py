@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kip_analysis import config
 from kip_analysis.analyses.effects.estimates import COVARIATES, OUTCOMES
-from kip_analysis.checks import check_choice, check_int, check_year
+from kip_analysis.checks import check_choice, check_data_source, check_int, check_year
 from kip_analysis.data.simulated_panel import VARIANTS
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.did_types import CONTROL_GROUPS
@@ -48,7 +48,7 @@ def validate(data_source: str = "simulated", outcome: str = "log_revenue", contr
     unknown = [c for c in names if c not in COVARIATES]
     if unknown:
         raise ParameterError(f"covariates {unknown} are not allowed; expected some of {', '.join(COVARIATES)}")
-    return EffectsParams(str(data_source), check_choice("outcome", outcome, tuple(OUTCOMES)),
+    return EffectsParams(check_data_source(data_source), check_choice("outcome", outcome, tuple(OUTCOMES)),
                          check_choice("control_group", control_group, CONTROL_GROUPS), names,
                          check_int("anticipation", anticipation, 0, 3), check_year("memo_year", memo_year),
                          check_int("n_boot", n_boot, 99, 9999, also=(0,)),

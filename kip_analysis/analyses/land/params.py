@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kip_analysis import config
-from kip_analysis.checks import check_int, check_number, check_vintage, check_year
+from kip_analysis.checks import check_data_source, check_int, check_number, check_vintage, check_year
 from kip_analysis.data import processed
 
 #: Default Hanoi / neighbour lease ratio: midpoint of source 001's "1.5-2 times" (fact a008).
@@ -60,6 +60,6 @@ def validate(data_source: str = "simulated", vintage: str = "real_time", lease_r
     kip_analysis.errors.ParameterError: n_draws=10: expected an integer 50-100000
     """
     year = check_year("memo_year", memo_year)
-    return LandParams(str(data_source), check_vintage(year, vintage, processed.first_real_time_year()),
+    return LandParams(check_data_source(data_source), check_vintage(year, vintage, processed.first_real_time_year()),
                       check_lease_ratio(lease_ratio), check_subsidy_share(subsidy_share), year,
                       check_int("n_draws", n_draws, 50, 100_000), str(results_path))
