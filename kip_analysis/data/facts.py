@@ -299,8 +299,13 @@ def all_facts() -> pd.DataFrame:
     """Article figures, web figures (ids ``w``), the supplementary web figures (ids ``s``), the
     third search's figures (ids ``n``) and one consultant's rents by province (ids ``v``), in that order.
     """
-    return pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s"),
-                      web_facts(load_table("web_figures_2026"), "n"), consultant_facts()], ignore_index=True)
+    out = pd.concat([article_facts(), web_facts(), web_facts(load_table("web_figures_supplement"), "s"),
+                     web_facts(load_table("web_figures_2026"), "n"), consultant_facts()], ignore_index=True)
+    twice = out.loc[out["fact_id"].duplicated(keep=False), "fact_id"]
+    if len(twice):
+        raise DataValidationError("programme_facts.csv", f"fact_id {twice.iloc[0]} names {len(twice)} rows; every "
+                                  "fact id is unique", None, "fact_id")
+    return out
 
 
 def vnd_per_usd(facts: pd.DataFrame) -> tuple[float, str]:

@@ -1,19 +1,19 @@
 """The firm panel's schema and its loader: the SIMULATED panel by default, or a census
 extract (CSV or Parquet) mapped onto the same schema.
 
-May import: errors, config, data.raw, data.simulated_panel.
+May import: errors, config, data.raw, data.extract_checks, data.simulated_panel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
 from kip_analysis import config
+from kip_analysis.data.extract_checks import check_extract, read_mapping
 from kip_analysis.data.raw import read_text_table, validate_frame
 from kip_analysis.data.simulated_panel import DEFAULT_SEED, SIMULATED_LABEL, SimulatedPanel, simulate_panel
 from kip_analysis.errors import DataValidationError
@@ -53,6 +53,7 @@ class FirmPanel:
     source: str
     simulated: bool
     truth: SimulatedPanel | None = None
+    warnings: list[str] = field(default_factory=list)  # what looks wrong in an extract but is legal
 
     @property
     def label(self) -> str:
@@ -101,15 +102,11 @@ def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None
     mapping = mapping or path.with_suffix(".mapping.yml")
     if not Path(mapping).exists():
         raise DataValidationError(path, f"a census extract needs a column-mapping file; expected {mapping}")
-    columns = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
-    columns = columns.get("columns", {})
-    unknown = sorted(set(columns.values()) - set(FIRM_PANEL.columns))
-    if unknown:
-        raise DataValidationError(mapping, f"maps to unknown schema columns {unknown}; expected: "
-                                  f"{', '.join(FIRM_PANEL.columns)}")
-    frame = _read_extract(path).rename(columns=columns)
+    raw = _read_extract(path)
+    columns = read_mapping(Path(mapping), list(raw.columns), list(FIRM_PANEL.columns))
+    frame = raw.rename(columns=columns)
     for optional in ("land_m2", "product_revenue_vnd_bn"):
         if optional not in frame.columns:
             frame[optional] = pd.NA
     data = validate_frame(frame, FIRM_PANEL, FIRM_PANEL_KEY, path)
-    return FirmPanel(data, str(path), False)
+    return FirmPanel(data, str(path), False, warnings=check_extract(data, path))

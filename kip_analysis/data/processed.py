@@ -216,7 +216,8 @@ def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -
                 if a["source_id"] != b["source_id"] and disagree(a, b):
                     rows.append(_conflict_row("definition", "actual", metric_a, a["geography"],
                                               int(a["year_end"]), a, b, None, preference, why))
-    table = pd.concat([pd.DataFrame(rows), anchor_conflict_rows(facts), implausible_rows(facts)], ignore_index=True)
+    table = pd.concat([pd.DataFrame(rows), anchor_conflict_rows(facts), implausible_rows(facts),
+                       quote_mismatch_rows(facts)], ignore_index=True)
     table.insert(0, "conflict_id", [f"k{i + 1:02d}" for i in range(len(table))])
     return table
 
@@ -238,6 +239,21 @@ def _conflict_row(ctype: str, kind_class: str, metric: str, geo: str, year: int,
         "kind_b": b["kind"], "quote_b": b["quote"], "default_choice": default,
         "note": why or "; ".join(str(n) for n in (a["note"], b["note"]) if isinstance(n, str)),
     }
+
+
+def quote_mismatch_rows(facts: pd.DataFrame) -> pd.DataFrame:
+    """Every figure whose own quote does not carry it (``quote_status`` "other figure"), as a conflict row
+    holding the value, the quote and the note that explains it (if any): an edited figure is never silent.
+    """
+    odd = facts[facts["quote_status"] == "other figure"]
+    return pd.DataFrame([{
+        "type": "quote mismatch", "kind_class": "actual" if r.kind == "actual" else "target", "metric": r.metric,
+        "geography": r.geography, "year": int(r.year_end) if pd.notna(r.year_end) else None,
+        "value_a": _fmt(pd.Series(r._asdict())), "fact_a": r.fact_id, "source_a": r.source_id, "kind_a": r.kind,
+        "quote_a": r.quote, "value_b": "", "fact_b": "", "source_b": "", "kind_b": "", "quote_b": "",
+        "default_choice": f"{r.fact_id} is used: its quote does not carry the figure"
+        + (f"; the row's note: {r.note}" if isinstance(r.note, str) and r.note else "; no note explains why"),
+        "note": "check the figure against its page"} for r in odd.itertuples(index=False)])
 
 
 def implausible_rows(facts: pd.DataFrame) -> pd.DataFrame:

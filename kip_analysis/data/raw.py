@@ -175,6 +175,44 @@ def check_rows(frame: pd.DataFrame, name: str, path: Path) -> None:
             )
 
 
+#: Set to 1 to load raw files whose bytes differ from their sidecar (a local edit, reported as a warning).
+ALLOW_EDITED = "KIP_ALLOW_EDITED_RAW"
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def verify_checksum(path: Path) -> None:
+    """The raw file's SHA-256 equals its sidecar's, or a :class:`DataValidationError` naming both hashes.
+
+    With ``KIP_ALLOW_EDITED_RAW=1`` a mismatch is a warning instead (a local edit under test); the memo's
+    provenance footer still records the file's actual hash. Checked once per file version (path, size,
+    modification time).
+    """
+    import hashlib
+    import os
+    import warnings
+
+    import yaml
+
+    stat = path.stat()
+    stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+    if stamp in _VERIFIED:
+        return
+    sidecar = path.with_suffix(".meta.yml")
+    if not sidecar.exists():
+        raise DataValidationError(path, f"no metadata sidecar {sidecar.name} beside it: every raw file carries one "
+                                  "(producer, address, licence, SHA-256; data/raw/README.md)")
+    expected = str((yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}).get("sha256", ""))
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        message = (f"its SHA-256 is {actual} but its sidecar {sidecar.name} records {expected or 'none'}: the file "
+                   "changed since it was received; restore it, restamp a transcription fix (python -m "
+                   f"kip_analysis.data.provenance restamp {path}), or set {ALLOW_EDITED}=1 to use a local edit")
+        if os.environ.get(ALLOW_EDITED) != "1":
+            raise DataValidationError(path, message)
+        warnings.warn(f"{path.name}: {message}", stacklevel=2)
+    _VERIFIED[stamp] = actual
+
+
 def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     """Load raw table ``name`` (a key of :data:`kip_analysis.data.catalog.TABLES`) and validate it.
 
@@ -202,7 +240,10 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     36
     """
     entry = catalog.get(name)
-    path = Path(path) if path is not None else entry.path
+    if path is None:
+        path = entry.path
+        verify_checksum(path)
+    path = Path(path)
     frame = validate_frame(read_text_table(path), entry.schema, entry.key, path)
     check_rows(frame, name, path)
     return frame

@@ -40,10 +40,20 @@ _period_check = pa.Check(
 _metric_name = pa.Check.str_matches(r"^[a-z0-9_]+$", error="a metric name in lower_snake_case")
 _gso_code = pa.Check.str_matches(r"^\d{2}$", error="a 2-digit GSO province code with leading zero")
 _nonneg = pa.Check.ge(0, error="a non-negative number")
-_date = pa.Check.str_matches(
-    r"^(19|20)\d{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$",
-    error="a date YYYY-MM-DD or YYYY-MM",
-)
+def _real_date(text: str) -> bool:
+    import datetime
+    import re
+
+    if not re.fullmatch(r"(19|20)\d{2}-(0[1-9]|1[0-2])(-\d{2})?", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:  # e.g. 2021-02-30
+        return False
+    return True
+
+
+_date = pa.Check(lambda s: s.map(_real_date), element_wise=False, error="a real date YYYY-MM-DD or YYYY-MM")
 
 
 def _text(nullable: bool = False, *checks: pa.Check) -> pa.Column:

@@ -22,7 +22,11 @@ Firm microdata (the statistics office's enterprise census) is confidential, so t
   exceed distinct firms. ``kip_round`` is the first recognition (g); the estimand is the
   intent-to-treat effect of a first recognition, including any re-recognition it leads to;
 - effects grow over the recognition years and persist; exporting starts more often after
-  recognition (an extensive margin: non-exporters have zero exports).
+  recognition (an extensive margin: non-exporters have zero exports);
+- optionally (``dip=True``, off by default: the default panel is unchanged) an Ashenfelter dip:
+  log revenue carries a transitory i.i.d. shock, and a round's firms are chosen partly on a bad
+  shock in the year before it, a dip that reverts (``dip_sd``, ``dip_selection``); comparisons
+  based on the year before recognition then overstate the effect.
 
 Each year every firm still in Hanoi chooses among Hanoi and the neighbours with sourced rents
 and minimum-wage regions by a conditional logit on that year's lease and wage indices, distance
@@ -103,6 +107,10 @@ class TrueParameters:
     selection_trend: float = 1.0
     selection_domestic: float = 1.5
     rerecognition_share: float = 0.3  # share of a round's slots re-recognising expired firms (assumed)
+    # Ashenfelter dip (simulate_panel(dip=True) only): a transitory N(0, dip_sd) shock in log revenue each
+    # year, and - dip_selection x (shock in g - 1) / dip_sd added to the round-g recognition score.
+    dip_sd: float = 0.1
+    dip_selection: float = 1.0
     # Exporting: exporter_t = 1[export_propensity + export_kip x D_t + N(0, export_noise_sd) > 0]
     export_kip: float = 0.4
     export_noise_sd: float = 0.5
@@ -153,9 +161,11 @@ def _z(x: np.ndarray, among: np.ndarray) -> np.ndarray:
 
 
 def _recognise(rng: np.random.Generator, score: np.ndarray, alive: np.ndarray, years: np.ndarray,
-               share: float) -> tuple[np.ndarray, list[tuple[int, int, bool]]]:
+               share: float, round_score: dict[int, np.ndarray] | None = None
+               ) -> tuple[np.ndarray, list[tuple[int, int, bool]]]:
     """Fill each round's sourced firm-recognitions: re-recognitions of firms whose last
-    recognition is at least three years old, then first recognitions by score.
+    recognition is at least three years old, then first recognitions by score (plus the round's
+    own ``round_score`` term, if any: the Ashenfelter dip).
     """
     n = len(score)
     first = np.zeros(n, dtype=int)
@@ -167,6 +177,8 @@ def _recognise(rng: np.random.Generator, score: np.ndarray, alive: np.ndarray, y
         n_re = min(len(expired), int(round(share * count)))
         again = rng.choice(expired, n_re, replace=False) if n_re else np.array([], dtype=int)
         s = np.where((first == 0) & alive[:, t], score + rng.gumbel(0, 1, n), -np.inf)
+        if round_score is not None:
+            s = s + round_score[g]
         new = np.argsort(-s)[:count - n_re]
         first[new] = g
         last[np.concatenate([again, new]).astype(int)] = g
@@ -175,7 +187,8 @@ def _recognise(rng: np.random.Generator, score: np.ndarray, alive: np.ndarray, y
 
 
 def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: TrueParameters | None = None,
-                   inputs: SourcedInputs | None = None, variant: str = "conditional") -> SimulatedPanel:
+                   inputs: SourcedInputs | None = None, variant: str = "conditional",
+                   dip: bool = False) -> SimulatedPanel:
     """Simulate the SIMULATED Hanoi firm panel (see the module docstring).
 
     Parameters
@@ -191,6 +204,10 @@ def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: True
     variant
         ``"conditional"`` (parallel trends hold given first-year size and ownership) or
         ``"unobserved_trend"`` (an idiosyncratic trend also drives selection).
+    dip
+        Ashenfelter dip: firms are chosen partly on a transitory bad shock in the year before their
+        round (``TrueParameters.dip_sd``, ``dip_selection``). Off by default; its draws come from a
+        separate generator, so every other draw, and the default panel, is unchanged.
     """
     if variant not in VARIANTS:
         raise ValueError(f"variant={variant!r}: expected one of {', '.join(VARIANTS)}")
@@ -230,6 +247,12 @@ def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: True
         trend = trend + rng.normal(0, p.trend_unobserved_sd, n)
     age = np.arange(T)[None, :] - first_idx[:, None]
     log_rev = level[:, None] + trend[:, None] * age + common + u
+    round_score = None
+    if dip:
+        transitory = np.random.default_rng([seed, 1931]).normal(0, p.dip_sd, (n, T))  # own stream
+        log_rev = log_rev + transitory
+        round_score = {g: -p.dip_selection * transitory[:, int(np.flatnonzero(years == g)[0]) - 1] / p.dip_sd
+                       for g in ROUND_FIRMS}
     # alive: from entry until exit; exit is logistic in the current shock (non-random)
     hazard = 1 / (1 + np.exp(-(p.exit_intercept + p.exit_shock * u)))
     exits = rng.random((n, T)) < hazard
@@ -240,7 +263,7 @@ def simulate_panel(n_firms: int = 10_600, seed: int = DEFAULT_SEED, params: True
 
     score = (p.selection_size * size_z + p.selection_trend * _z(trend, np.ones(n, dtype=bool))
              + p.selection_domestic * domestic)
-    kip_round, recognitions = _recognise(rng, score, alive, years, p.rerecognition_share)
+    kip_round, recognitions = _recognise(rng, score, alive, years, p.rerecognition_share, round_score)
     again = np.zeros((n, T), dtype=bool)  # a re-recognition has happened by t
     in_force = np.zeros((n, T), dtype=bool)
     for i, g, is_first in recognitions:

@@ -107,8 +107,12 @@ def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool 
     where = {p: j for j, p in enumerate(places)}
     chosen = risk["province"].map(where)
     if chosen.isna().any():
-        bad = sorted(set(risk.loc[chosen.isna(), "province"]))
-        raise ParameterError(f"firms moved to {', '.join(map(str, bad))}, outside the choice set {', '.join(places)}")
+        out = risk[chosen.isna()]
+        shown = "; ".join(f"firm {r.firm_id} to {r.province} in {r.year}" for r in out.head(5).itertuples())
+        raise ParameterError(f"{len(out)} moves leave the choice set ({', '.join(places)}, the places with a "
+                             f"like-for-like rent and a minimum-wage region): {shown}"
+                             + (f" and {len(out) - 5} more" if len(out) > 5 else "")
+                             + "; give those provinces a rent and a wage region, or drop these firm-years")
     return X, chosen.to_numpy().astype(int), terms, places, reference
 
 

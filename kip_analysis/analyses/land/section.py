@@ -216,11 +216,13 @@ def simulated_reading(r: LandResults, subsidy_share: float, label: str, truth: b
                f"({_ci(hi, 'delta_low', 'delta_high')}) at R = {hi['lease_ratio']:.2f}; the coefficient itself is "
                "estimated from the data, not set by an assumed ratio.")
     q = r.chosen.set_index("quantity")
+    rate = ("given the simulation's own relocation rate, an assumption with no source; the number checks the "
+            "counterfactual machinery, not the policy." if truth else "at the relocation rate observed in the "
+            "extract.")
     out.append(f"{label} firm panel: a subsidy closing {subsidy_share:.0%} of Hanoi's gap keeps roughly "
                f"{q.loc['relocations_avoided', 'q05']:.0f}–{q.loc['relocations_avoided', 'q95']:.0f} relocations a "
-               "year in Hanoi (5–95% band) given the simulation's own relocation rate, an assumption with no source; "
-               "the number checks the counterfactual machinery, not the policy. What Hanoi keeps, the region would "
-               "have kept anyway: every move in the choice set goes to a neighbour.")
+               f"year in Hanoi (5–95% band) {rate} What Hanoi keeps, the region would have kept anyway: every move "
+               "in the choice set goes to a neighbour.")
     c = r.cost
     out.append(f"{label} firm panel: the subsidy's yearly cost runs from {c['yearly_cost_vnd_bn'].min():,.0f} to "
                f"{c['yearly_cost_vnd_bn'].max():,.0f} VND bn and the cost per VND of KIP revenue kept in Hanoi from "
@@ -247,8 +249,11 @@ def fdi_panel_tables(panel: FdiPanel | None) -> tuple[Table, ...]:
     return tabs
 
 
-def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw_sha256: dict) -> Section:
-    """The land Section: real-data findings with intervals, SIMULATED method checks apart."""
+def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw_sha256: dict,
+                  panel_warnings: tuple[str, ...] | list[str] = ()) -> Section:
+    """The land Section: real-data findings with intervals, SIMULATED method checks apart; what looks wrong
+    in a census extract (``panel_warnings``) is repeated among the caveats.
+    """
     subsidy_share, year = params["subsidy_share"], params["memo_year"]
     truth = "true value (SIMULATED)" in r.choice_table
     firm_sentences = simulated_reading(r, subsidy_share, label, truth)
@@ -299,9 +304,10 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                  f"The lease coefficient is identified by {identified}; years without a like-for-like ratio carry "
                  f"the nearest one, and minimum wages before {wage_first} are carried back from the earliest decree "
                  "in the table: those years add no time variation.",
-                 "The SIMULATED panel's places use every sourced rent, whatever the memo's vintage: part of the "
-                 "simulation's design, not a finding.",
+                 *(("The SIMULATED panel's places use every sourced rent, whatever the memo's vintage: part of the "
+                    "simulation's design, not a finding.",) if simulated else ()),
                  *(f"Left out of the choice set: {why}." for why in left_out),
+                 *(f"The census extract: {w}." for w in panel_warnings),
                  "Output-share points kept by a subsidy are not shown: the output share's denominator cannot be "
                  "assessed from published data (targets section).",
                  "Value added kept is not shown: the firm panel has revenue, not value added; a census extract with "
