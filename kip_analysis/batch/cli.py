@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         print("kip-memos: stopped before any notebook started", file=sys.stderr)
         return 130
     except Exception as err:  # one error path: a line for the user, the traceback in a log file
-        return report("kip-memos", err, out if isinstance(out, Path) and out.is_dir() else None)
+        return report("kip-memos", err)  # the log goes to the temporary folder: reports/ is never touched
     print(summary(outcomes))
     print(f"index: {out / 'index.html'}  ({time.perf_counter() - start:.1f} s)")
     return 1 if any(o.status in ("failed", "skipped") for o in outcomes) else 0
