@@ -59,17 +59,15 @@ def page_title(job: Job) -> str:
 
 
 def stable_ids(executed: Path) -> None:
-    """Give papermill's injected-parameters cell an id computed from its source (papermill draws a random
-    one), and drop the run's timestamps, so that the same inputs give the same bytes.
+    """Give papermill's injected-parameters cell a fixed id (papermill draws a random one) and drop the
+    run's timestamps, so that the same inputs give the same bytes.
     """
-    import hashlib
-
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
     for i, cell in enumerate(nb.cells):
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = hashlib.sha256(f"{i}:{cell.source}".encode()).hexdigest()[:16]
+            cell["id"] = f"injected-parameters-{i}"  # its source holds this run's temporary paths
         cell.get("metadata", {}).pop("execution", None)
         cell.get("metadata", {}).get("papermill", {}).pop("start_time", None)
         cell.get("metadata", {}).get("papermill", {}).pop("end_time", None)
