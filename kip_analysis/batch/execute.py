@@ -55,7 +55,8 @@ def page_title(job: Job) -> str:
     """The HTML title of a job's page: the memo's title, or the analysis's with its year."""
     if job.notebook == MEMO_NOTEBOOK:
         return f"Hanoi Key Industrial Products: policy memo {job.year} ({job.scenario})"
-    return f"{job.notebook.replace('_', ' ')[3:].capitalize()} — Hanoi KIP workbook, {job.year} ({job.scenario})"
+    scenario = f" ({job.scenario})" if "scenario" in job.parameters else ""  # a page shared by every scenario
+    return f"{job.notebook.replace('_', ' ')[3:].capitalize()} — Hanoi KIP workbook, {job.year}{scenario}"
 
 
 def stable_ids(executed: Path) -> None:
@@ -265,6 +266,40 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
     return sorted(outcomes, key=lambda o: o.label)
 
 
+def share_jobs(jobs: list[Job], declared: dict[str, dict]) -> tuple[list[Job], dict[str, Job]]:
+    """The jobs to run, and for every job whose notebook does not take the scenario, the one job of its
+    notebook and year that runs for all scenarios (its files are linked into each scenario's folder).
+    """
+    run, shared, first = [], {}, {}
+    for job in jobs:
+        key = (job.notebook, job.year)
+        if "scenario" in declared.get(job.notebook, {}) or key not in first:
+            run.append(job)
+            first.setdefault(key, job)
+        else:
+            shared[job.label] = first[key]
+    return run, shared
+
+
+def link_shared(job: Job, primary: Job, outcome: Outcome) -> Outcome:
+    """Link the primary run's page, executed notebook, stamp and results into ``job``'s folder."""
+    if outcome.status in ("built", "cached"):
+        for src, dst in ((primary.html, job.html), (primary.executed, job.executed),
+                         (primary.executed.with_suffix(".cache.json"), job.executed.with_suffix(".cache.json")),
+                         (primary.results, job.results)):
+            if src.exists():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+                tmp.unlink(missing_ok=True)
+                os.link(src, tmp)
+                tmp.replace(dst)
+    status = "shared" if outcome.status in ("built", "cached") else outcome.status
+    return Outcome(job.label, job.notebook, job.year, job.scenario, status, cell=outcome.cell, error=outcome.error,
+                   html=str(job.html), executed=str(job.executed),
+                   extra={"shared_with": primary.label, "fresh": outcome.status == "built",
+                          **({"why": outcome.extra["why"]} if "why" in outcome.extra else {})})
+
+
 def _final(outcome: Outcome, out_dir: Path) -> Outcome:
     """The outcome with its paths in the published folder instead of the staging copy."""
     stage = str(out_dir / staging.STAGING)
@@ -279,15 +314,15 @@ def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome
     """
     for year, scenario in groups:
         mine = [o for o in outcomes if (o.year, o.scenario) == (year, scenario)]
-        ok = mine and all(o.status in ("built", "cached") for o in mine)
-        if ok and any(o.status == "built" for o in mine):
+        ok = mine and all(o.status in ("built", "cached", "shared") for o in mine)
+        if ok and any(o.status == "built" or o.extra.get("fresh") for o in mine):
             staging.publish(out_dir, year, scenario)
         else:
             staging.keep_failures(out_dir, year, scenario)
             staging.discard(out_dir, year, scenario)
             if not ok:
                 for o in mine:
-                    if o.status in ("built", "cached"):
+                    if o.status in ("built", "cached", "shared"):
                         o.extra["not_published"] = "another notebook of this memo did not finish: nothing of it " \
                                                    "was published; the last good memo is kept"
 
@@ -320,7 +355,14 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
         total = len(jobs) + (len(groups) if memo is not None else 0)
         bar = tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
         try:
-            outcomes = run_all(jobs, keys, n_jobs, force, bar)
+            to_run, shared_jobs = share_jobs(jobs, declared)
+            outcomes = run_all(to_run, keys, n_jobs, force, bar)
+            by_label = {o.label: o for o in outcomes}
+            for job in jobs:
+                if job.label in shared_jobs:
+                    primary = shared_jobs[job.label]
+                    outcomes.append(link_shared(job, primary, by_label[primary.label]))
+                    bar.update(1)
             if memo is not None:
                 failed = {(o.year, o.scenario) for o in outcomes if o.status == "failed"}
                 memo_jobs, skipped = [], []

@@ -19,7 +19,7 @@ body { font-family: Georgia, serif; max-width: 70rem; margin: 2rem auto; padding
 h1, h2 { font-family: "Helvetica Neue", Arial, sans-serif; color: #1f3b57; }
 table { border-collapse: collapse; font-family: "Helvetica Neue", Arial, sans-serif; font-size: 14px; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-.built { color: #1b6e34; } .cached { color: #1f4e79; }
+.built { color: #1b6e34; } .cached, .shared { color: #1f4e79; }
 .failed, .skipped, .stale, .interrupted { color: #b00020; font-weight: bold; }
 .small { font-size: 12px; color: #4a4a4a; }
 .wrap { overflow-x: auto; max-width: 100%; }
@@ -190,7 +190,8 @@ def write_index(out_dir: Path, outcomes: list[Outcome]) -> Path:
 
 def summary(outcomes: list[Outcome]) -> str:
     """Plain-text batch summary: counts, then every failure with its cell and error."""
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "cached", "failed", "skipped", "interrupted")}
+    counts = {s: sum(o.status == s for o in outcomes)
+              for s in ("built", "cached", "shared", "failed", "skipped", "interrupted")}
     lines = [", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("built", "cached", "failed"))]
     for o in outcomes:
         if o.status == "built" and o.extra.get("why"):
