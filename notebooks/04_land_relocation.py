@@ -42,7 +42,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from kip_analysis.analyses.land import fdi as fdi_model
-from kip_analysis.analyses.land import leases, relocation, section
+from kip_analysis.analyses.land import fdi_panel, leases, relocation, section
 from kip_analysis.analyses.land.params import validate
 from kip_analysis.analyses.targets import shares
 from kip_analysis.data import geography, locations, processed, provenance
@@ -82,10 +82,9 @@ ratios
 # first it is carried back.
 
 # %%
-rent_panel = leases.rent_panel(rents)
-ratio_path = leases.ratio_path(rent_panel)
-display(Markdown(f"Undated figures left out: {rent_panel.attrs['undated_left_out']}."), ratio_path)
-rent_panel
+ratio_path = leases.ratio_path(ratios[ratios["hanoi"].notna()], locations.CHOICE_YEARS)
+display(Markdown("*Rent quotes not divided into a ratio:* " + "; ".join(ratios.attrs.get("excluded", []))))
+ratio_path
 
 # %% [markdown]
 # ## Real data: where did 2016's new FDI projects go?
@@ -103,6 +102,16 @@ display(Markdown(f"{fdi.zero_filled} provinces with no listed 2016 projects (abs
                  "counted as zero projects. Standard errors: HC3 (63 provinces, no usable clusters)."),
         fdi.coefficients, fdi.leave_one_out.pivot(index="term", columns="fit", values="coef"),
         pd.DataFrame([fdi.counterfactual]))
+fia_last = p.memo_year if p.vintage == "real_time" else fdi_panel.PARTIAL_YEAR  # FIA report of year Y: 20 December Y
+panel = fdi_panel.fdi_panel(load_table("fia_fdi_flows"), load_table("province_codes"), load_table("pci_composite"),
+                            load_table("province_centroids"), fia_last)
+if panel is None:
+    display(Markdown(f"Fewer than {fdi_panel.MIN_YEARS} FIA reports with a PCI for the year before by {fia_last}."))
+else:
+    display(Markdown(f"{panel.data.attrs['zero_filled']} province-years with no new project (absent from the report "
+                     "or listed with capital increases only) count as zero; dropped from the fixed-effects fits: "
+                     f"{', '.join(panel.within['new_projects'].dropped) or 'none'}."),
+            panel.coefficients, panel.leave_one_out, pd.DataFrame([panel.counterfactual]))
 
 # %% [markdown]
 # ### Hanoi's PCI since 2016 against its neighbours
@@ -152,14 +161,17 @@ if year < p.memo_year:
 display(places[places["year"] == year].drop(columns=["year"]).round(3))
 choice = relocation.location_choice(firms.data, places, year)
 within = relocation.location_choice(firms.data, places, year, time_only=True)
+occupied = relocation.occupancy_choice(firms.data, places, year)  # a full park cannot take a mover
 truth = true_coefficients(firms.truth.params.choice, places, choice.reference) if firms.simulated else None
-for fit in (choice, within):
-    for note in fit.coefficients.attrs["dropped"]:
-        display(Markdown(f"*Dropped ({'time variation only' if fit.time_only else 'main fit'}):* {note}"))
-choice_table = pd.concat([
-    (relocation.compare_with_truth(fit, truth) if truth else fit.coefficients).assign(
-        fit="time variation only (place x land terms)" if fit.time_only else "main")
-    for fit in (choice, within)], ignore_index=True)
+if truth is not None:
+    truth["log_vacancy"] = 0.0  # the simulation's parks have no capacity limit
+fits = {"main": choice, "time variation only (place x land terms)": within,
+        "with park occupancy (ln vacant share)": occupied}
+for name, fit in fits.items():
+    for note in fit.coefficients.attrs["dropped"] if fit is not None else ["no year with occupancy for every place"]:
+        display(Markdown(f"*Dropped ({name}):* {note}"))
+choice_table = pd.concat([(relocation.compare_with_truth(fit, truth) if truth else fit.coefficients).assign(fit=name)
+                          for name, fit in fits.items() if fit is not None], ignore_index=True)
 choice_table
 
 # %% [markdown]
@@ -172,10 +184,11 @@ choice_table
 # the consultants' range and the `lease_ratio` parameter.
 
 # %%
-consultant_ratios = ratios.loc[~ratios["consultant"].str.startswith("source 001"), "ratio"]
-scenarios = {"data (R_t)": None, "consultants' lowest": float(consultant_ratios.min()), "source 001 low": 1.5,
+consultant_ratios = ratios.loc[ratios["hanoi"].notna(), "ratio"]  # like for like; none before a consultant publishes
+scenarios = {"data (R_t)": None, "consultants' lowest": consultant_ratios.min(), "source 001 low": 1.5,
              "lease_ratio parameter": p.lease_ratio, "source 001 high": 2.0,
-             "consultants' highest": float(consultant_ratios.max())}
+             "consultants' highest": consultant_ratios.max()}
+scenarios = {k: (None if v is None else float(v)) for k, v in scenarios.items() if v is None or pd.notna(v)}
 truth_vec = relocation.truth_vector(choice, truth) if truth else None
 curve = relocation.elasticity_table(choice, year, scenarios, truth=truth_vec, n_draws=p.n_draws)
 by_sector = relocation.elasticity_table(choice, year, {"data (R_t)": None}, by="sector", truth=truth_vec,
@@ -216,18 +229,18 @@ fx, fx_source = vnd_per_usd(facts)
 northern = places.loc[(places["province"] == geography.HANOI) & (places["year"] == year)].iloc[0]
 cost = relocation.cost_per_output_kept(
     choice, year, p.subsidy_share, {k: scenarios[k] for k in ("data (R_t)", "consultants' lowest",
-                                                              "consultants' highest")},
-    float(northern["comparator_rent_usd_m2"]), (30.0, 50.0), fx, exports_city, p.n_draws)
-display(Markdown(f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); northern-average rent "
-                 f"{northern['comparator_rent_usd_m2']:.1f} USD per m² per term in {year} "
-                 f"({northern['comparator_status']})."))
+                                                              "consultants' highest") if k in scenarios},
+    float(northern["comparators_mean_usd_m2"]), (30.0, 50.0), fx, exports_city, p.n_draws)
+display(Markdown(f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); the neighbours' mean rent "
+                 f"{northern['comparators_mean_usd_m2']:.1f} USD per m² per term in {year} "
+                 f"({northern['rent_source']}, {northern['rent_status']})."))
 cost
 
 # %% [markdown]
 # ## The section as the memo shows it
 
 # %%
-results = section.LandResults(ratios, rent_panel, ratio_path, fdi, pci_wide, pci_land, places, choice_table, choice,
+results = section.LandResults(ratios, ratio_path, fdi, panel, pci_wide, pci_land, places, choice_table, choice,
                               within, curve, by_sector, chosen, cost,
                               {"lease_ratios": fig_rents, "subsidy_curve": fig_cf})
 result = section.build_section(
@@ -235,6 +248,6 @@ result = section.build_section(
     params={"data_source": p.data_source, "vintage": p.vintage, "lease_ratio": p.lease_ratio,
             "subsidy_share": p.subsidy_share,
             "memo_year": p.memo_year, "n_draws": p.n_draws},
-    raw_sha256=provenance.raw_checksums())
+    raw_sha256=provenance.raw_checksums(), panel_warnings=firms.warnings)
 display(HTML(section_html(result)))
 _ = result.publish(p.results_path)
