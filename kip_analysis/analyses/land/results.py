@@ -33,3 +33,8 @@ class LandResults:
     chosen: pd.DataFrame
     cost: pd.DataFrame  # cost and cost per VND kept over the assumptions that drive them
     figures: dict
+    label: str = "SIMULATED"  # the firm panel's label
+    simulated: bool = True
+    panel_warnings: tuple[str, ...] = ()  # what looks wrong in a census extract but is legal
+    year: int = 0  # the year the location choice is fitted to and evaluated in
+    counterfactual: pd.DataFrame | None = None  # the subsidy curve (every share on the grid)

@@ -1,0 +1,49 @@
+"""The land analysis as a function (issue 21): ``run(params)`` in-process gives the Section the notebook
+publishes; its decisions (publication lags, scenario ratios, lease terms, the fitted year) are tested here."""
+
+from __future__ import annotations
+
+import pytest
+
+from kip_analysis.analyses.land import run as land_run
+from kip_analysis.analyses.land.params import validate
+from kip_analysis.report import memo
+
+
+@pytest.fixture(scope="module")
+def ran():
+    p = validate(n_draws=100, subsidy_share=0.3, memo_year=2025)
+    r = land_run.run(p)
+    return p, r, land_run.section(r, p)
+
+
+@pytest.mark.slow
+def test_land_run_publishes_labelled_findings_and_checks(ran):
+    _, r, sec = ran
+    assert sec.simulated is True and all("SIMULATED" in m for m in sec.method_checks)
+    assert not any("SIMULATED" in f for f in sec.findings) and len(sec.findings) >= 8
+    findings = " ".join(sec.findings)
+    for phrase in ("Like for like", "Foreign Investment Agency", "clustered by province", "HC3",
+                   "Leaving one province out", "delta method", "PCI composite", "minimum wage"):
+        assert phrase in findings, phrase
+    checks = " ".join(sec.method_checks)
+    for phrase in ("30%", "truth", "only changes in rents over time", "vacant park share", "consultants' range"):
+        assert phrase in checks, phrase
+    flags = [t.simulated for t in sec.tables]
+    assert flags == sorted(flags) and sum(flags) == 6  # sourced tables first, then the SIMULATED ones
+    assert memo.caveats([sec])[0].startswith("SIMULATED")
+    est = {e.key: e for e in sec.estimates}
+    assert est["land.lease_ratio"].value == pytest.approx(129 / ((106 + 101 + 79 + 101) / 4))
+    assert est["land.lease_ratio"].extra["consultant"] == "Savills" and est["land.elasticity"].status == "check"
+
+
+@pytest.mark.slow
+def test_land_run_decisions(ran):
+    p, r, _ = ran
+    assert land_run.pci_last_year(p) == 2024 and land_run.fia_last_year(p) == 2025
+    assert r.year == 2025 and r.fdi_panel is not None and r.fdi_panel.years[-1] == 2023
+    at = land_run.elasticity_ratios(r.ratios, p.lease_ratio)
+    assert at["source 001 low"] == 1.5 and at["source 001 high"] == 2.0 and at["data (R_t)"] is None
+    assert set(r.cost["lease_term_years"]) == set(land_run.LEASE_TERMS)
+    early = land_run.elasticity_ratios(r.ratios.iloc[:0], 1.75)
+    assert "consultants' lowest" not in early  # a vintage before any like-for-like ratio
