@@ -62,7 +62,7 @@ FACT_CASES = {
     "low > high": (_set(2, value_low="10", value_high="5"),
                    ("line 4", "column 'value_high'", "low 10 > high 5")),
     "unparseable date": (_set(4, published="14/5/2019"),
-                         ("line 6", "column 'published'", "a date YYYY-MM-DD", "14/5/2019")),
+                         ("line 6", "column 'published'", "a real date YYYY-MM-DD", "14/5/2019")),
     "unknown kind": (_set(1, kind="forecast"), ("line 3", "column 'kind'", "a kind, one of")),
     "bad period": (_set(3, period="sometime"), ("line 5", "column 'period'", "a period")),
     "empty required cell": (_set(2, quote=""), ("line 4", "column 'quote'", "empty cell; a value is required")),

@@ -110,14 +110,32 @@ def test_variant_is_checked():
         simulate_panel(n_firms=100, variant="nope")
 
 
-def test_relocations_follow_the_sourced_lease_ratio_year_by_year(sims):
-    # Hanoi's sourced rent jumps in 2020 (R_t 2.63 against 1.63 in 2019): the simulated moves follow the data
+def test_relocations_follow_the_like_for_like_lease_ratio(sims):
+    # the simulation's places carry Savills' like-for-like R_t by year (2019 derived, 2020, 2021; carried after)
     sim = sims["conditional"]
     df = sim.panel
     at_risk = df.groupby("year")["province"].apply(lambda p: (p == "01").sum()) + df.groupby("year")["relocated"].sum()
     rate = df.groupby("year")["relocated"].sum() / at_risk
-    assert rate.loc[2020] > 2 * rate.loc[2019] and rate.loc[2020] > 2 * rate.loc[2021]
-    assert 0.002 < rate.loc[2012:2019].mean() < 0.01  # the assumed yearly rate, about 0.5%
-    assert set(df.loc[df["relocated"] == 1, "province"]) == {"27", "33", "30", "24"}
+    assert 0.002 < rate.loc[2012:2025].mean() < 0.01  # the assumed yearly rate, about 0.5%
+    assert set(df.loc[df["relocated"] == 1, "province"]) == {"27", "33", "30"}  # the choice set's neighbours
     lease = sim.places.pivot(index="year", columns="province", values="lease_index")
-    assert lease.loc[2020, "01"] == pytest.approx(260 / 99) and lease.loc[2015, "01"] == lease.loc[2019, "01"]
+    assert lease.loc[2020, "01"] == pytest.approx(129 / 87.5) and lease.loc[2021, "01"] == pytest.approx(129 / 96.75)
+    assert lease.loc[2015, "01"] == lease.loc[2019, "01"] and lease.loc[2025, "01"] == lease.loc[2021, "01"]
+
+
+def test_ashenfelter_dip_is_off_by_default_and_biases_the_year_before_base():
+    default, off = simulate_panel(n_firms=3000, seed=5), simulate_panel(n_firms=3000, seed=5, dip=False)
+    pd.testing.assert_frame_equal(default.panel, off.panel)
+    sim = simulate_panel(n_firms=3000, seed=5, dip=True)
+    d = estimates.prepare_panel(sim.panel)
+    truth = estimates.true_simple(sim.effects, d, "log_revenue")
+    covariates = ["size_base", "fdi"]  # parallel trends hold given these, but for the dip
+    base_g1 = did.callaway_santanna(d, "y", "year", "id", "gname", "nevertreated", covariates,
+                                    allow_unbalanced=True)
+    base_g2 = did.callaway_santanna(d, "y", "year", "id", "gname", "nevertreated", covariates, anticipation=1,
+                                    allow_unbalanced=True)
+    dip = base_g1.aggregate("dynamic").table.set_index("egt").loc[-1]
+    assert dip["att"] < -3 * dip["se"]  # the year before recognition dips: the e = -1 check reveals it
+    biased, fixed = base_g1.aggregate("simple"), base_g2.aggregate("simple")
+    assert biased.overall_att - truth > 3 * biased.overall_se  # base g - 1 overstates the effect
+    assert abs(fixed.overall_att - truth) < 2.5 * fixed.overall_se  # base g - 2 (anticipation = 1) does not

@@ -191,7 +191,7 @@ def test_a_move_outside_the_choice_set_is_refused(firms):
     panel = firms.data.copy()
     mover = panel.index[panel["relocated"] == 1][0]
     panel.loc[mover, "province"] = "31"  # Hải Phòng has no wage region, so it is not a place
-    with pytest.raises(ParameterError, match="outside the choice set"):
+    with pytest.raises(ParameterError, match="leave the choice set"):
         land.location_choice(panel, firms.truth.places)
 
 

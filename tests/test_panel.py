@@ -74,7 +74,8 @@ def _extract(tmp_path, frame, suffix=".csv"):
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_real_extract_loads_through_the_mapping(tmp_path, sim, suffix):
-    sample = sim.data[sim.data["firm_id"].isin(sim.data["firm_id"].unique()[:20])]
+    rounds = sim.data.groupby("firm_id")["kip_round"].first()  # recognised and comparison firms both
+    sample = sim.data[sim.data["firm_id"].isin([*rounds[rounds > 0].index[:8], *rounds[rounds == 0].index[:12]])]
     loaded = load_firm_panel(_extract(tmp_path, sample, suffix))
     assert not loaded.simulated and loaded.label == "census extract" and len(loaded.data) == len(sample)
     assert loaded.data["revenue_vnd_bn"].sum() == pytest.approx(sample["revenue_vnd_bn"].sum())
