@@ -235,3 +235,27 @@ def test_honest_did_says_why_when_a_memo_year_has_one_post_period(sim):
     table, breakdown = robustness.honest_did(cs)
     assert table.empty and np.isnan(breakdown["relative_magnitudes"])
     assert "this memo year has 1 after" in breakdown["window"]
+
+
+def test_smoothness_breakdown_is_bisected_to_where_the_interval_touches_zero(sim):
+    from moderndid.didhonest.sensitivity import create_sensitivity_results_sm
+
+    data = estimates.prepare_panel(sim.panel)
+    _, cs = robustness.event_study(data, "notyettreated", ("size_base", "fdi"), 0, 0)
+    table, breakdown = robustness.honest_did(cs, ms=(0.0, 0.005, 0.01, 0.02, 0.04, 0.08))
+    grid = table[table["restriction"].str.startswith("smoothness")]
+    b = breakdown["smoothness"]
+    assert 0 < b < np.inf, "the test needs a breakdown inside the grid"
+    covers = (grid["ci_low"] <= 0) & (grid["ci_high"] >= 0)
+    assert grid.loc[~covers, "bound"].max() < b <= grid.loc[covers, "bound"].min()
+    beta, sigma, n_pre, n_post = robustness._window(cs)
+
+    def flci(m: float) -> tuple[float, float]:
+        r = create_sensitivity_results_sm(beta, sigma, n_pre, n_post, method="FLCI", m_vec=np.array([m]),
+                                          l_vec=np.full(n_post, 1 / n_post))
+        return float(r["lb"][0]), float(r["ub"][0])
+
+    step = grid.loc[covers, "bound"].min() - grid.loc[~covers, "bound"].max()
+    low, high = flci(b)
+    assert low <= 0 <= high and min(abs(low), abs(high)) < 0.01 * step + 1e-4  # just touches zero
+    assert not (flci(b - 2e-3 * step)[0] <= 0 <= flci(b - 2e-3 * step)[1])

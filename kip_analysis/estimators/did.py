@@ -1,7 +1,7 @@
 """Staggered difference-in-differences estimators (general purpose: no programme names).
 
-May import: errors, estimators.did_types, estimators.fastdid. Each wraps a maintained
-library where one exists and is tested against a reference (R ``did``, csdid, pyfixest):
+May import: errors, estimators.did_types, estimators.fastdid, estimators.pretest. Each wraps a
+maintained library where one exists and is tested against a reference (R ``did``, csdid, pyfixest):
 
 - :func:`naive_comparison` — treated vs never-treated units after treatment (to show the
   selection bias).
@@ -13,7 +13,8 @@ library where one exists and is tested against a reference (R ``did``, csdid, py
   aggregations.
 - :func:`sun_abraham` — Sun & Abraham (2021) interaction-weighted event study (pyfixest's
   saturated estimator).
-- :func:`pretrend_test`.
+- :func:`pretrend_test`; :meth:`CSResult.cohort_pretest` (the small-sample pre-test of
+  :mod:`kip_analysis.estimators.pretest`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis.errors import ParameterError, captured
-from kip_analysis.estimators import fastdid
+from kip_analysis.estimators import fastdid, pretest
 from kip_analysis.estimators.did_types import AGGREGATIONS, CONTROL_GROUPS, Z95, Aggregation
 
 
@@ -106,8 +107,8 @@ class CSResult:
     """Callaway & Sant'Anna group-time ATTs with R ``did``'s pieces."""
 
     att_gt: pd.DataFrame  # group, time, att, se, band_low, band_high
-    wald: float  # pre-test of parallel trends (Wald statistic on pre-period ATT(g,t))
-    wald_pvalue: float
+    wald: float  # R did's pre-test of parallel trends (Wald statistic on pre-period ATT(g,t))
+    wald_pvalue: float  # its chi-square p: too small with n_g close to p_g (see cohort_pretest)
     n_units: int
     critical_value: float
     settings: dict
@@ -143,6 +144,17 @@ class CSResult:
             table = pd.DataFrame({"egt": np.asarray(a["egt"]).astype(int), "att": att, "se": se,
                                   "ci_low": att - crit * se, "ci_high": att + crit * se})
         return Aggregation(kind, _scalar(a["overall_att"]), _scalar(a["overall_se"]), table, crit)
+
+    def cohort_pretest(self) -> tuple[pd.DataFrame, dict]:
+        """Small-sample pre-test: each cohort's Wald statistic over its pre-period ATT(g,t) referred to
+        F(p_g, n_g - p_g), the cohorts combined by Fisher and Bonferroni
+        (:func:`kip_analysis.estimators.pretest.small_sample_pretest`). Needs the fast engine's
+        influence functions (``engine="auto"``, ``"fast"`` or ``"dask"``).
+        """
+        if self._fast is None:
+            raise ParameterError("the cohort pre-test needs the influence functions of engine='fast' (or auto, dask)")
+        f = self._fast
+        return pretest.small_sample_pretest(f.att_gt, f.inffunc, f.G, f.n)
 
     def dynamic_influence(self) -> np.ndarray:
         """Influence functions of the event-time effects (units x event times)."""
@@ -310,8 +322,11 @@ def sun_abraham(data: pd.DataFrame, yname: str = "y", idname: str = "id", tname:
 def pretrend_test(result: CSResult) -> dict:
     """Pre-tests of parallel trends: a joint Wald test that every pre-recognition event-time
     effect is zero (covariance from the dynamic aggregation's influence functions), and R
-    ``did``'s Wald statistic over all pre-period ATT(g,t) (its chi-square reference over-rejects when each
-    cohort's covariance comes from barely more firms than cells: a Hotelling-like heavy tail).
+    ``did``'s Wald statistic over all pre-period ATT(g,t). The latter is computed right (equal to
+    csdid's) but its chi-square reference is invalid when each cohort's covariance is estimated from
+    barely more treated units (n_g) than the cohort has pre-period cells (p_g): the statistic then
+    behaves like Hotelling's T^2, with a far heavier tail, and rejects too often where parallel
+    trends hold. The covariance is not ill-conditioned; use :meth:`CSResult.cohort_pretest`.
     """
     from scipy.stats import chi2
 

@@ -38,7 +38,11 @@ class FastCS:
     _cache: dict = field(default_factory=dict, repr=False)  # aggregation kind -> Aggregation
 
     def pretest(self) -> tuple[float, float]:
-        """R ``did``'s Wald pre-test: W = n b' V^-1 b over the pre-treatment ATT(g,t), V = IF'IF / n."""
+        """R ``did``'s Wald pre-test: W = n b' V^-1 b over the pre-treatment ATT(g,t), V = IF'IF / n.
+
+        Equal to R ``did``/csdid; its chi-square p-value over-rejects when cohorts have barely more
+        treated units than pre-period cells (Hotelling-like tail; see :mod:`kip_analysis.estimators.pretest`).
+        """
         from scipy.stats import chi2
 
         pre = np.flatnonzero(self.att_gt["group"].to_numpy() > self.att_gt["time"].to_numpy())

@@ -1,8 +1,9 @@
 """Checks on the programme-effects estimates: an event study with one base period for every
-estimator, the two pre-tests, Rambachan-Roth sensitivity (honest DiD), placebo recognition
-dates and permutation inference among never-recognised firms.
+estimator, the pre-tests (R did's chi-square Wald and the small-sample test cohort by cohort,
+calibrated by permutation), Rambachan-Roth sensitivity (honest DiD) with bisected breakdown
+values, placebo recognition dates and permutation inference among never-recognised firms.
 
-May import: errors, estimators (did, did_types).
+May import: errors, estimators (did, did_types, fastdid, pretest).
 """
 
 from __future__ import annotations
@@ -54,36 +55,89 @@ def event_study(data: pd.DataFrame, control_group: str, covariates: tuple[str, .
     return out.sort_values(["estimator", "event_time"], kind="stable").reset_index(drop=True), cs
 
 
-def pretests(universal: did.CSResult, varying: did.CSResult) -> pd.DataFrame:
-    """The two pre-tests of parallel trends, each with what it tests.
+def pretests(universal: did.CSResult, varying: did.CSResult, permutation: dict | None = None) -> pd.DataFrame:
+    """The pre-tests of parallel trends, each with what it tests, its reference distribution and
+    its role (which one gives the verdict).
 
     1. Joint Wald test that the universal-base event-time estimates before recognition are zero:
        are the cohorts' outcome paths, relative to the year before recognition, parallel to
        the comparison firms' over the whole pre-period (cumulative differences)?
-    2. R ``did``'s Wald test on the varying-base pre-period ATT(g,t): is each year-on-year
-       change before recognition equal (short differences, one per cohort and year)? Each
-       cohort's pre-period cells have their covariance estimated from few recognised firms (n_g
-       barely above the number of cells p_g), so the statistic behaves like Hotelling's T^2 with
-       a heavy tail and its chi-square reference is invalid: it over-rejects when parallel trends
-       hold (the Monte Carlo benchmark measures by how much). The implementation is right (equal
-       to csdid, the port of R ``did``); only the chi-square reading is wrong.
+    2. R ``did``'s Wald test on the varying-base pre-period ATT(g,t) (short differences, one per
+       cohort and year). The statistic equals csdid's; its chi-square reading is wrong here. Each
+       cohort's p_g pre-period cells have their covariance estimated from its n_g recognised firms,
+       n_g barely above p_g, so the statistic behaves like Hotelling's T^2 with a heavy tail: it
+       rejects in placebo panels with random recognition dates (benchmarks/pretest_size.py). The
+       covariance is not ill-conditioned (see :func:`cohort_table`). Reported, not the verdict.
+    3. The same hypothesis, cohort by cohort: W_g referred to F(p_g, n_g - p_g), the cohorts
+       combined by Fisher's method (the verdict) and by Bonferroni
+       (:mod:`kip_analysis.estimators.pretest`).
+    4. With ``permutation`` (:func:`pretest_permutation`): Fisher's statistic calibrated on placebo
+       recognition dates among never-recognised firms.
     """
     event = did.pretrend_test(universal)
+    cohorts, combined = varying.cohort_pretest()
+    fisher_what = ("pre-period ATT(g,t) of each cohort are jointly zero (the same short differences), each "
+                   "cohort's Wald statistic referred to F(p_g, n_g - p_g), the small-sample (Hotelling) "
+                   "reference for a covariance estimated from n_g recognised firms")
+    untestable = (f"; {combined['untestable']} cohort(s) with no more recognised firms than pre-period cells "
+                  "cannot be tested and are left out" if combined["untestable"] else "")
     rows = [
         {"pre-test": "event-time estimates before recognition, base e = -1 (joint Wald)",
          "what it tests": "cumulative gap between recognised and comparison firms, relative to the year before "
                           "recognition, is zero in every pre-recognition year",
+         "reference": "chi-square", "role": "check",
          "statistic": event["event_time_wald"], "df": event["event_time_df"], "p_value": event["event_time_p"]},
         {"pre-test": "pre-period ATT(g,t), varying base (R did's Wald)",
          "what it tests": "year-on-year changes before recognition are equal for each cohort and its comparison "
-                          "firms (short differences; each cohort's covariance is estimated from barely more "
-                          "recognised firms than pre-period cells, so the statistic has a heavy Hotelling-like tail "
-                          "and its chi-square reference over-rejects when parallel trends hold, see "
-                          "benchmarks/effects_monte_carlo.py; a rejection alone is not evidence)",
+                          "firms (short differences); its chi-square reference is invalid here: each cohort's "
+                          "covariance is estimated from barely more recognised firms (n_g) than pre-period cells "
+                          "(p_g), so the statistic has a heavy Hotelling-like tail and rejects even in placebo "
+                          "panels with random recognition dates (benchmarks/pretest_size.py); the covariance is not "
+                          "ill-conditioned and the statistic equals csdid's, only the chi-square reading is wrong",
+         "reference": "chi-square", "role": "reported only",
          "statistic": varying.wald, "df": int((varying.att_gt["time"] < varying.att_gt["group"]).sum()),
          "p_value": varying.wald_pvalue},
+        {"pre-test": "pre-period ATT(g,t) by cohort, small-sample F, Fisher's combination",
+         "what it tests": fisher_what + untestable,
+         "reference": "F per cohort; Fisher -2 sum ln p ~ chi-square(2G)", "role": "verdict",
+         "statistic": combined["fisher"], "df": combined["fisher_df"], "p_value": combined["fisher_p"]},
+        {"pre-test": "pre-period ATT(g,t) by cohort, small-sample F, Bonferroni",
+         "what it tests": "pre-period ATT(g,t) of every cohort are zero (G x the smallest cohort F p-value; "
+                          "valid however the cohorts' statistics depend on each other)" + untestable,
+         "reference": "F per cohort; Bonferroni over G cohorts (statistic: smallest p)", "role": "check",
+         "statistic": combined["min_p"], "df": combined["tested"], "p_value": combined["bonferroni_p"]},
     ]
+    if permutation is not None:
+        rows.append({
+            "pre-test": "pre-period ATT(g,t) by cohort, Fisher's statistic calibrated by permutation",
+            "what it tests": f"unconditional estimator's Fisher statistic is no larger than on "
+                             f"{permutation['n_permutations']} placebo assignments of the recognition dates among "
+                             "never-recognised firms (same cohort sizes; exact under random recognition dates, "
+                             "whatever the cohorts' dependence)",
+            "reference": "permutation", "role": "check", "statistic": permutation["observed"],
+            "df": permutation["n_permutations"], "p_value": permutation["p_value"]})
     return pd.DataFrame(rows)
+
+
+def cohort_table(varying: did.CSResult) -> pd.DataFrame:
+    """The small-sample pre-test cohort by cohort, for reading: recognised firms n_g, pre-period cells
+    p_g, the cohort's Wald statistic with its chi-square and small-sample F p-values, the condition
+    number of its covariance block, and the cells' mean t statistic and count beyond +/-1.96.
+    """
+    table, _ = varying.cohort_pretest()
+    fast = varying._fast
+    att = fast.att_gt
+    pre = (att["group"] > att["time"]).to_numpy()
+    t_stat = (att["att"] / att["se"]).to_numpy()
+    extra = []
+    for g in table["cohort"]:
+        cells = np.flatnonzero(pre & (att["group"].to_numpy() == g))
+        inf = fast.inffunc[:, cells]
+        extra.append({"condition": float(np.linalg.cond(inf.T @ inf)), "mean_t": float(t_stat[cells].mean()),
+                      "beyond_1.96": int((np.abs(t_stat[cells]) > Z95).sum())})
+    out = pd.concat([table, pd.DataFrame(extra)], axis=1)
+    return out.rename(columns={"n_g": "recognised firms n_g", "p_g": "pre-period cells p_g", "wald": "Wald W_g",
+                               "chi2_p": "chi-square p", "f_stat": "F_g", "f_df2": "F df2", "f_p": "small-sample p"})
 
 
 def _window(result: did.CSResult) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -105,8 +159,8 @@ def honest_did(result: did.CSResult, mbars: tuple[float, ...] = (0.5, 1.0, 2.0),
     Relative magnitudes (post-recognition violations at most Mbar times the largest
     pre-recognition one; conditional test) and smoothness (the trend's slope changes by at
     most M a year; FLCI), from moderndid's ``didhonest`` on the universal-base event study.
-    The breakdown value is the smallest Mbar whose robust interval includes zero: bracketed by
-    the grid, then bisected three times (to 1/8 of the bracket).
+    Each breakdown value is the smallest bound (Mbar, M) whose robust interval includes zero:
+    bracketed by the grid, then bisected with the same interval function (:func:`_breakdown`).
     """
     from moderndid.didhonest.sensitivity import (
         construct_original_cs,
@@ -136,8 +190,14 @@ def honest_did(result: did.CSResult, mbars: tuple[float, ...] = (0.5, 1.0, 2.0),
     rows += [{"restriction": "smoothness (M, log points a year)", "bound": m, "ci_low": float(lo),
               "ci_high": float(hi)} for m, lo, hi in zip(ms, smooth["lb"], smooth["ub"], strict=True)]
     table = pd.DataFrame(rows)
+    def sm(m: float) -> tuple[float, float]:
+        r = create_sensitivity_results_sm(beta, sigma, n_pre, n_post, method="FLCI", m_vec=np.array([m]),
+                                          l_vec=l_vec)
+        return float(r["lb"][0]), float(r["ub"][0])
+
+    smooth_rows = table[table["restriction"].str.startswith("smoothness")]  # its grid starts at M = 0
     breakdown = {"relative_magnitudes": _breakdown(rm, table.iloc[: len(mbars) + 1]),
-                 "smoothness": _grid_breakdown(table[table["restriction"].str.startswith("smoothness")]),
+                 "smoothness": _breakdown(sm, smooth_rows),
                  "window": f"e = {PRE_WINDOW[0]}..{PRE_WINDOW[1]} before, {POST_WINDOW[0]}..{POST_WINDOW[1]} after"}
     return table, breakdown
 
@@ -146,30 +206,29 @@ def _covers(row: pd.Series) -> bool:
     return bool(row["ci_low"] <= 0 <= row["ci_high"])
 
 
-def _grid_breakdown(rows: pd.DataFrame) -> float:
-    """The first bound of the grid whose interval includes zero (inf if none does)."""
-    hits = rows[rows.apply(_covers, axis=1)]
-    return float(hits["bound"].iloc[0]) if len(hits) else float("inf")
-
-
-def _breakdown(interval, rows: pd.DataFrame, steps: int = 3) -> float:
-    """Smallest bound whose interval includes zero: 0 if the unrestricted interval already does,
-    inf if none of the grid does, else bisected between the last grid bound that excludes zero
-    and the first that includes it.
+def _breakdown(interval, rows: pd.DataFrame, rel_tol: float = 1e-3, max_iter: int = 40) -> float:
+    """Smallest bound whose interval includes zero: 0 if the first row's (unrestricted) interval
+    already does, inf if none of the grid does, else bisected between the last grid bound that
+    excludes zero and the first that includes it, ``interval(bound) -> (low, high)``, until the
+    bracket is narrower than ``rel_tol`` x that grid step (at most ``max_iter`` halvings). Returns the
+    upper end of the final bracket: its interval includes zero, the lower end's does not.
     """
     covered = rows.apply(_covers, axis=1).to_numpy()
-    bounds = rows["bound"].to_numpy()
+    bounds = rows["bound"].to_numpy(dtype=float)
     if covered[0]:
         return 0.0
     if not covered.any():
         return float("inf")
     k = int(np.argmax(covered))
     lo, hi = float(bounds[k - 1]), float(bounds[k])
-    for _ in range(steps):
+    tol = rel_tol * (hi - lo)
+    for _ in range(max_iter):
+        if hi - lo <= tol:
+            break
         mid = (lo + hi) / 2
         low, high = interval(mid)
         lo, hi = (lo, mid) if low <= 0 <= high else (mid, hi)
-    return round(hi, 4)
+    return hi
 
 
 def placebo_dates(data: pd.DataFrame, control_group: str, covariates: tuple[str, ...], shift: int = 3) -> dict:
@@ -197,6 +256,19 @@ def permutation_test(data: pd.DataFrame, observed: float, control_group: str, n_
     """
     from kip_analysis.estimators import fastdid
 
+    never, _, labels = placebo_labels(data, n_permutations, seed)
+    draws = fastdid.simple_att_many(never, "y", "year", "id", labels, control_group)
+    p_value = (1 + np.sum(np.abs(draws) >= abs(observed))) / (n_permutations + 1)
+    return {"observed": observed, "n_permutations": n_permutations, "p_value": float(p_value),
+            "placebo_sd": float(draws.std()), "placebo_95": float(np.quantile(np.abs(draws), 0.95))}
+
+
+def placebo_labels(data: pd.DataFrame, n_permutations: int, seed: int = 2024) -> tuple[pd.DataFrame, np.ndarray,
+                                                                                         np.ndarray]:
+    """Placebo recognition dates among never-recognised firms: the never-recognised rows, their
+    sorted ids, and ids x ``n_permutations`` cohorts (0 = never), each permutation filling every
+    real cohort's size with never-recognised firms observed before its date. Seeded.
+    """
     rng = np.random.default_rng(seed)
     never = data[data["gname"] == 0]
     ids = np.unique(never["id"].to_numpy())
@@ -210,7 +282,29 @@ def permutation_test(data: pd.DataFrame, observed: float, control_group: str, n_
             chosen = order[(free[order]) & (first[order] < g)][:k]
             labels[chosen, p] = g
             free[chosen] = False
-    draws = fastdid.simple_att_many(never, "y", "year", "id", labels, control_group)
-    p_value = (1 + np.sum(np.abs(draws) >= abs(observed))) / (n_permutations + 1)
-    return {"observed": observed, "n_permutations": n_permutations, "p_value": float(p_value),
-            "placebo_sd": float(draws.std()), "placebo_95": float(np.quantile(np.abs(draws), 0.95))}
+    return never, ids, labels
+
+
+def fisher_statistic(data: pd.DataFrame, control_group: str) -> float:
+    """Fisher's combination of the cohorts' small-sample pre-test p-values, unconditional CS."""
+    from kip_analysis.estimators import fastdid, pretest
+
+    f = fastdid.att_gt(data, "y", "year", "id", "gname", control_group, allow_unbalanced=True)
+    return pretest.small_sample_pretest(f.att_gt, f.inffunc, f.G, f.n)[1]["fisher"]
+
+
+def pretest_permutation(data: pd.DataFrame, control_group: str, n_permutations: int = 99,
+                        seed: int = 2024) -> dict:
+    """Permutation calibration of the small-sample pre-test: Fisher's statistic of the unconditional
+    CS pre-period ATT(g,t) on the real recognition dates, against its values on placebo dates
+    (:func:`placebo_labels`, the permutation test's assignments; real recognised firms left out).
+    p-value: the share of permutations, the observed one included, with a statistic at least as large.
+    """
+    observed = fisher_statistic(data, control_group)
+    never, ids, labels = placebo_labels(data, n_permutations, seed)
+    position = np.searchsorted(ids, never["id"].to_numpy())
+    draws = np.array([fisher_statistic(never.assign(gname=labels[position, p]), control_group)
+                      for p in range(n_permutations)])
+    p_value = (1 + np.sum(draws >= observed)) / (n_permutations + 1)
+    return {"observed": float(observed), "n_permutations": n_permutations, "p_value": float(p_value),
+            "placebo_95": float(np.quantile(draws, 0.95)) if n_permutations else float("nan")}

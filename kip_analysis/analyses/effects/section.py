@@ -37,6 +37,7 @@ class EffectsResults:
     margins: pd.DataFrame  # outcome, estimator, estimate, se, ci_low, ci_high (+ truth)
     sample: dict  # the estimation sample's counts and rules
     event_fig: Figure
+    cohort_pretests: pd.DataFrame | None = None  # robustness.cohort_table: the small-sample pre-test by cohort
 
 
 def _pct(x: float) -> str:
@@ -62,8 +63,11 @@ def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: 
                  f"{'inside' if inside else 'outside'} the headline interval; the other estimators say: {others}.")
     for row in r.pretests.itertuples():
         verdict = "no evidence against parallel trends" if row.p_value >= 0.05 else "rejected at 5%"
-        s.append(f"Pre-test, {row._1}: chi-square {row.statistic:.1f} on {row.df} degrees of freedom, "
-                 f"p = {row.p_value:.3f} ({verdict}); it tests whether the {row._2}.")
+        if getattr(row, "role", "check") == "reported only":
+            verdict = f"{'rejects' if row.p_value < 0.05 else 'does not reject'} at 5%, reported only: not the verdict"
+        s.append(f"Pre-test, {row._1}: {_statistic_text(row)}, {_p(row.p_value)} ({verdict}); it tests "
+                 f"whether the {row._2}.")
+    s += _pretest_verdict(r.pretests, r.cohort_pretests)
     b = r.breakdown
     if math.isnan(b["relative_magnitudes"]):
         s.append(f"Sensitivity (Rambachan–Roth) not computed: it {b['window']}.")
@@ -96,6 +100,57 @@ def effects_reading(r: EffectsResults, label: str, outcome: str, control_group: 
         s.append(f"Heterogeneity by sector and ownership (headline estimator): the true subgroup effect lies inside "
                  f"the 95% interval in {covered} of {len(h)} estimable subgroups.")
     return s
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _statistic_text(row: tuple) -> str:
+    """A pre-test's statistic in words, by its reference distribution."""
+    ref = getattr(row, "reference", "chi-square")
+    if ref.startswith("F per cohort; Fisher"):
+        return f"Fisher's statistic {row.statistic:.1f} on {row.df} degrees of freedom ({row.df // 2} cohorts)"
+    if ref.startswith("F per cohort; Bonferroni"):
+        return f"smallest cohort p-value {row.statistic:.3f} over {row.df} cohorts"
+    if ref == "permutation":
+        return f"Fisher's statistic {row.statistic:.1f} against {row.df} placebo assignments"
+    return f"chi-square {row.statistic:.1f} on {row.df} degrees of freedom"
+
+
+def _pretest_verdict(pretests: pd.DataFrame, cohorts: pd.DataFrame | None) -> list[str]:
+    """The verdict on parallel trends from the small-sample pre-test, and why R did's chi-square
+    Wald is reported but not used (every number from the results).
+    """
+    rows = pretests.set_index("role", drop=False) if "role" in pretests.columns else None
+    if rows is None or "verdict" not in rows.index:
+        return []
+    verdict = rows.loc[["verdict"]].iloc[0]
+    ref = pretests["reference"]
+    others = pretests[ref.str.startswith("F per cohort; Bonferroni") | (ref == "permutation")]
+    also = "; ".join(f"{'permutation-calibrated' if t['reference'] == 'permutation' else 'Bonferroni'} "
+                     f"{_p(t['p_value'])}" for _, t in others.iterrows())
+    out = ["Verdict on parallel trends before recognition (the small-sample pre-test, cohort by cohort): "
+           + ("no evidence against them" if verdict["p_value"] >= 0.05 else "rejected at 5%")
+           + f" (Fisher {_p(verdict['p_value'])}" + (f"; {also}" if also else "") + ")."]
+    wald = pretests[pretests["role"] == "reported only"]
+    if cohorts is None or not len(cohorts) or not len(wald):
+        return out
+    w = wald.iloc[0]
+    cells = int(cohorts["pre-period cells p_g"].sum())
+    mean_t = float((cohorts["mean_t"] * cohorts["pre-period cells p_g"]).sum() / cells)
+    p_g, n_g = cohorts["pre-period cells p_g"], cohorts["recognised firms n_g"]
+    text = (f"R did's chi-square Wald ({_p(w['p_value'])}) is reported, not used for the verdict: the "
+            f"{len(cohorts)} cohorts have {p_g.min()}-{p_g.max()} pre-period cells each, their covariance estimated "
+            f"from {n_g.min()}-{n_g.max()} recognised firms, so the statistic behaves like Hotelling's "
+            f"T² with a heavy tail and its chi-square reference is invalid (benchmarks/pretest_size.py measures its "
+            f"size on placebo panels). The covariance blocks are not ill-conditioned (condition numbers "
+            f"{cohorts['condition'].min():.0f} to {cohorts['condition'].max():.0f}), and the {cells} pre-period "
+            f"cells' t statistics have mean {mean_t:+.2f}, {int(cohorts['beyond_1.96'].sum())} beyond ±1.96. ")
+    untestable = int((~cohorts["testable"].astype(bool)).sum())
+    text += (f"{untestable} cohort(s) cannot be tested (no more recognised firms than pre-period cells)."
+             if untestable else "Every cohort has more recognised firms than pre-period cells, so each can be tested.")
+    return out + [text]
 
 
 def _breakdown_text(value: float, scale: float = 1.0) -> str:
@@ -151,8 +206,12 @@ def build_section(r: EffectsResults, label: str, simulated: bool, outcome: str, 
         Table(f"Estimators compared ({label})", lp, src, r.comparison.round(4), simulated),
         Table(f"Event study, base e = -1 for every estimator ({label})", lp + "; covariate_adjusted says which "
               "estimates are doubly robust", src, window.round(4), simulated),
-        Table(f"Pre-tests of parallel trends ({label})", "chi-square statistics and p-values", src,
-              r.pretests.round(4), simulated),
+        Table(f"Pre-tests of parallel trends ({label})", "statistics and p-values, reference distribution in each "
+              "row; role: which test gives the verdict", src, r.pretests.round(4), simulated),
+        *([Table(f"Small-sample pre-test cohort by cohort ({label})", "n_g recognised firms, p_g pre-period cells; "
+                 "Wald W_g and its chi-square p; F_g = W_g (n_g - p_g) / (n_g p_g) and its F(p_g, n_g - p_g) p; "
+                 "condition number of the cohort's covariance; mean t and count of cells beyond +/-1.96", src,
+                 r.cohort_pretests.round(4), simulated)] if r.cohort_pretests is not None else []),
         Table(f"Sensitivity to departures from parallel trends, Rambachan–Roth ({label})",
               lp + "; robust 95% intervals for the average post-recognition effect", src + "; moderndid didhonest",
               r.sensitivity.round(4), simulated),
