@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kip_analysis import config
+
+pytestmark = pytest.mark.slow  # starts pytest in subprocesses: make test, not test-fast
 
 
 def _run_without_chromium(tmp_path: Path, require: bool) -> subprocess.CompletedProcess:

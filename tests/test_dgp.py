@@ -14,6 +14,8 @@ from kip_analysis.analyses.effects import estimates
 from kip_analysis.data.simulated_panel import ROUND_FIRMS, TrueParameters, simulate_panel
 from kip_analysis.estimators import did
 
+pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
+
 
 @pytest.fixture(scope="module")
 def sims():

@@ -16,6 +16,8 @@ from kip_analysis.data.simulated_panel import simulate_panel
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import did, fastdid
 
+pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
+
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "did_mpdta_covariates.json").read_text())
 
 

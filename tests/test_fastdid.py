@@ -15,6 +15,8 @@ from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import did as effects
 from kip_analysis.estimators import fastdid
 
+pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
+
 
 def _mpdta() -> tuple[pd.DataFrame, tuple[str, str, str, str], list[str]]:
     import moderndid

@@ -19,6 +19,8 @@ from kip_analysis.data.simulated_panel import simulate_panel
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import conditional_logit as clogit
 
+pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
+
 
 @pytest.fixture(scope="module")
 def facts():

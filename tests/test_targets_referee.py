@@ -17,6 +17,8 @@ from kip_analysis.data.raw import load_table
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import scoring
 
+pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
+
 
 @pytest.fixture(scope="module")
 def latest():
