@@ -177,8 +177,9 @@ def build_section(rounds: pd.DataFrame, track: pd.DataFrame, conflicts: pd.DataF
                   _ids(track, "source_id", "actual_source"),
                   targets),
             Table("Where the sources disagree", "as stated in each row",
-                  "facts " + ", ".join(sorted(set(conflicts.loc[conflicts["year"] <= as_of_year, "fact_a"])
-                                              | set(conflicts.loc[conflicts["year"] <= as_of_year, "fact_b"])))
+                  "facts " + ", ".join(sorted({str(f) for c in ("fact_a", "fact_b")
+                                               for f in conflicts.loc[conflicts["year"] <= as_of_year, c].dropna()
+                                               if str(f)}))
                   or "none", conflict_rows),
         ),
         exhibits=(Exhibit.from_figure("programme_timeline", timeline_fig,

@@ -338,7 +338,8 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
             Table(places_title, "lease index = rent / northern average; wage index = minimum wage / Hanoi's; "
                   "distance in 100 km; status of each filled cell",
                   f"{places_source}; wage rules: {WAGE_RULES}",
-                  r.places[r.places["year"] <= year].round(3), simulated),
+                  r.places[r.places["year"] <= year].drop(columns=["rent_facts"], errors="ignore").round(3),
+                  simulated),
             Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds; 95% CI; clustered by firm",
                   panel_source + "; places as above", r.choice_table.round(4), simulated),
             Table(f"Elasticity of relocations to Hanoi's lease index, at the data's ratio and across the "
