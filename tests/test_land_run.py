@@ -47,3 +47,13 @@ def test_land_run_decisions(ran):
     assert set(r.cost["lease_term_years"]) == set(land_run.LEASE_TERMS)
     early = land_run.elasticity_ratios(r.ratios.iloc[:0], 1.75)
     assert "consultants' lowest" not in early  # a vintage before any like-for-like ratio
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", [2019, 2020])
+def test_early_memos_run_without_an_occupancy_fit(year):
+    p = validate(n_draws=100, memo_year=year)
+    r = land_run.run(p)
+    assert "with park occupancy (ln vacant share)" not in set(r.choice_table["fit"])
+    assert any("not fitted" in d for d in r.choice_table.attrs["dropped"])
+    assert "vacant park share" not in " ".join(land_run.section(r, p).method_checks)

@@ -162,10 +162,20 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
 
 def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int) -> LocationChoice | None:
     """The location choice with park occupancy (:func:`location_choice` with ``occupancy``) over the years up
-    to ``last_year`` where every place has an occupancy figure; None when no such year exists.
+    to ``last_year`` where every place has an occupancy figure; None (a reason in :data:`OCCUPANCY_NEEDS`)
+    when fewer than two such years have different figures: with place constants, one year's occupancy is
+    collinear with them.
     """
-    known = attrs[attrs["year"] <= last_year].groupby("year")["occupancy_pct"].apply(lambda o: o.notna().all())
-    return location_choice(panel, attrs, last_year, occupancy=True) if known.any() else None
+    used = attrs[attrs["year"] <= last_year]
+    known = used.groupby("year")["occupancy_pct"].apply(lambda o: o.notna().all())
+    rows = used[used["year"].isin(known[known].index)]
+    varies = (rows.groupby("province")["occupancy_pct"].nunique() > 1).any()
+    return location_choice(panel, attrs, last_year, occupancy=True) if known.sum() >= 2 and varies else None
+
+
+#: Why the occupancy fit can be missing.
+OCCUPANCY_NEEDS: str = ("needs two years in which the consultant gives every place's occupancy, with a place whose "
+                        "occupancy changes between them (otherwise the place constants absorb it)")
 
 
 def compare_with_truth(choice: LocationChoice, truth: dict[str, float]) -> pd.DataFrame:

@@ -77,6 +77,8 @@ def choice_fits(firms: FirmPanel, places: pd.DataFrame, year: int) -> tuple[dict
                        for name, fit in fits.items() if fit is not None], ignore_index=True)
     table.attrs["dropped"] = [f"{name}: {note}" for name, fit in fits.items() if fit is not None
                               for note in fit.coefficients.attrs["dropped"]]
+    table.attrs["dropped"] += [f"{name}: not fitted; it {relocation.OCCUPANCY_NEEDS}" for name, fit in fits.items()
+                               if fit is None]
     table.attrs["truth"] = truth
     return fits, table
 
