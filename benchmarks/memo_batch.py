@@ -45,9 +45,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base, every = Path(tmp) / "baseline", Path(tmp) / "all"
         cold = timed(["--years", args.years, "--out", str(base)])
+        top = top_runs(base)  # before the cached run overwrites each run's latest outcome
         cached = timed(["--years", args.years, "--out", str(base)])
         runs = len(list(base.rglob("executed/*.ipynb")))
-        top = top_runs(base)
         rows = [(f"cold batch, baseline ({runs} runs)", cold, f"goal <= 120 s: {'met' if cold <= 120 else 'NOT met'}"),
                 ("cached re-run", cached, f"goal < 5 s: {'met' if cached < 5 else 'NOT met'}")]
         if not args.skip_scenarios:
