@@ -58,8 +58,8 @@ M: dict[str, str] = {
                    "foreign-investment projects in {year} would be {value} ({interval}) against {before}.",
     "land_number_2016": "With its neighbours' land-access score, Hanoi's share of new foreign-investment projects "
                         "in 2016 would be {value} ({interval}) against {before} at its own score.",
-    "land_settle": "Industrial-park rents by province and year from one consultant, and each firm's province by "
-                   "year from the enterprise census.",
+    "land_settle": "Each firm's province by year from the enterprise census, and one consultant's "
+                   "industrial-park rents by province for every year.",
     "conf_high": "High",
     "conf_medium": "Medium",
     "conf_low": "Low",
