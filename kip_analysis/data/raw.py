@@ -6,7 +6,7 @@ typed column cell by cell, validates with the table's pandera schema
 stops the load with a :class:`~kip_analysis.errors.DataValidationError` naming the file,
 the line (the header is line 1) and the column; nothing is dropped.
 
-May import: errors, data.catalog, data.units.
+May import: data.provenance, errors, data.catalog, data.units.
 """
 
 from __future__ import annotations
@@ -187,22 +187,21 @@ def verify_checksum(path: Path) -> None:
     provenance footer still records the file's actual hash. Checked once per file version (path, size,
     modification time).
     """
-    import hashlib
     import os
     import warnings
 
-    import yaml
+    from kip_analysis.data import provenance
 
     stat = path.stat()
     stamp = (str(path), stat.st_size, stat.st_mtime_ns)
     if stamp in _VERIFIED:
         return
-    sidecar = path.with_suffix(".meta.yml")
+    sidecar = provenance.sidecar_path(path)
     if not sidecar.exists():
         raise DataValidationError(path, f"no metadata sidecar {sidecar.name} beside it: every raw file carries one "
                                   "(producer, address, licence, SHA-256; data/raw/README.md)")
-    expected = str((yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}).get("sha256", ""))
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    expected = str((provenance.read_sidecar(path) or {}).get("sha256", ""))
+    actual = provenance.sha256(path)
     if actual != expected:
         message = (f"its SHA-256 is {actual} but its sidecar {sidecar.name} records {expected or 'none'}: the file "
                    "changed since it was received; restore it, restamp a transcription fix (python -m "
