@@ -40,17 +40,23 @@ def pci_attributes(pci: pd.DataFrame, year: int = 2016) -> pd.DataFrame:
         index="gso_code", columns="subindex", values="score", aggfunc="first").reset_index()
 
 
+def distances(centroids: pd.DataFrame) -> pd.DataFrame:
+    """One row per province: centroid-to-centroid distance to Hà Nội and to Ho Chi Minh City (100 km)."""
+    c = centroids.set_index("gso_code")
+    geo = pd.DataFrame({"gso_code": c.index})
+    for name, code in (("dist_hanoi_100km", HANOI), ("dist_hcmc_100km", HCMC)):
+        geo[name] = haversine_km(c["centroid_lat"].to_numpy(), c["centroid_lon"].to_numpy(),
+                                 float(c.loc[code, "centroid_lat"]), float(c.loc[code, "centroid_lon"])) / 100
+    return geo
+
+
 def province_attributes(pci: pd.DataFrame, centroids: pd.DataFrame, income: pd.DataFrame,
                         year: int = 2016) -> pd.DataFrame:
     """One row per province: PCI sub-indices of ``year``, distances to Hà Nội and Ho Chi Minh
     City (centroid to centroid, 100 km) and log monthly income per capita (thousand VND).
     """
     attrs = pci_attributes(pci, year)
-    c = centroids.set_index("gso_code")
-    geo = pd.DataFrame({"gso_code": c.index})
-    for name, code in (("dist_hanoi_100km", HANOI), ("dist_hcmc_100km", HCMC)):
-        geo[name] = haversine_km(c["centroid_lat"].to_numpy(), c["centroid_lon"].to_numpy(),
-                                 float(c.loc[code, "centroid_lat"]), float(c.loc[code, "centroid_lon"])) / 100
+    geo = distances(centroids)
     inc = income[(income["geo_level"] == "province") & (income["year"] == year) & (income["income_source"] == "Total")]
     geo = geo.merge(inc[["gso_code", "income_thousand_vnd_per_month"]], on="gso_code", how="left")
     geo["log_income_pc"] = np.log(geo.pop("income_thousand_vnd_per_month"))

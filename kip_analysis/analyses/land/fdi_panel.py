@@ -5,7 +5,7 @@ Figueiredo & Woodward 2003), with the PCI composite of the year before (publishe
 of the project's year) as the attribute that changes within a province; registered capital as a
 second outcome; standard errors clustered by province.
 
-May import: data.geography, data.locations, estimators.delta, estimators.did_types.
+May import: analyses.land.fdi, data.geography, estimators.delta, estimators.did_types.
 
 What is identified where: with province effects, the PCI coefficient comes only from changes
 within a province over time; distance and every other fixed trait are absorbed. The pooled fit
@@ -24,16 +24,14 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy.stats import norm
 
+from kip_analysis.analyses.land.fdi import LEAVE_OUT, distances
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
-from kip_analysis.data.locations import haversine_km
 from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
 
 #: Full years of the FIA December reports (cut-off 20 December); 2024 is January-June only.
 PANEL_YEARS: tuple[int, ...] = tuple(range(2017, 2024))
 PARTIAL_YEAR: int = 2024
-HCMC, BINH_DUONG = "79", "74"
-LEAVE_OUT: dict[str, str] = {HANOI: "Hà Nội", HCMC: "Ho Chi Minh City", BINH_DUONG: "Bình Dương"}
 OUTCOMES: dict[str, str] = {"new_projects": "new projects", "new_capital_musd": "new registered capital (USD m)"}
 #: The panel needs at least this many full years for within-province changes to mean anything.
 MIN_YEARS: int = 3
@@ -58,11 +56,7 @@ def panel(flows: pd.DataFrame, codes: pd.DataFrame, pci: pd.DataFrame, centroids
     lag = pci.assign(year=pci["year"] + 1)[["gso_code", "year", "pci_composite"]].rename(
         columns={"pci_composite": "pci_lag"})
     data = data.merge(lag, on=["gso_code", "year"], how="left")
-    c = centroids.set_index("gso_code")
-    for name, code in (("dist_hanoi_100km", HANOI), ("dist_hcmc_100km", HCMC)):
-        d = haversine_km(c["centroid_lat"].to_numpy(), c["centroid_lon"].to_numpy(),
-                         float(c.loc[code, "centroid_lat"]), float(c.loc[code, "centroid_lon"])) / 100
-        data[name] = data["gso_code"].map(dict(zip(c.index, d, strict=True)))
+    data = data.merge(distances(centroids), on="gso_code", how="left", validate="many_to_one")
     data.attrs["zero_filled"] = zero
     data.attrs["not_listed"] = not_listed
     return data
