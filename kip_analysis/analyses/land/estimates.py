@@ -6,11 +6,13 @@ May import: report, analyses.land.results.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from kip_analysis.analyses.land.results import LandResults
 from kip_analysis.report.estimates import Estimate, fact_ids_in
 
 
-def lease_estimates(ratios, path, vintage: str) -> list[Estimate]:  # noqa: ANN001 (frames)
+def lease_estimates(ratios: pd.DataFrame, path: pd.DataFrame, vintage: str) -> list[Estimate]:
     """R_t of the latest year with its own like-for-like ratio (band: every consultant's that year) and
     the range of every like-for-like ratio; none before a consultant gives Hà Nội and its neighbours.
     """
