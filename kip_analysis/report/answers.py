@@ -297,7 +297,8 @@ def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") ->
     number_text = ""
     level = "none"
     if cf is not None:
-        slots = {"value": percent(cf.number, 0, locale), "before": percent(cf.extra["share_before"], 0, locale),
+        # the point and the fitted share with the interval's digits, so that 20.1% is never read against "19%"
+        slots = {"value": percent(cf.number, 1, locale), "before": percent(cf.extra["share_before"], 1, locale),
                  "interval": f"{cf.level:.0%} CI " + bounds(cf.low, cf.high, "%", locale)}
         number_text = (t(M["land_number"], locale, year=cf.extra["year"], **slots) if cf.extra.get("panel")
                        else t(M["land_number_2016"], locale, **slots))
