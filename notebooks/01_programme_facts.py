@@ -36,21 +36,19 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import kip_analysis as kip
-from kip_analysis.analyses.facts import section, tracker
+from kip_analysis.analyses.facts import run
 from kip_analysis.analyses.facts.params import validate
-from kip_analysis.data import processed
-from kip_analysis.data.choice import PREFERENCE_RULES
-from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
 params = validate(as_of_year, vintage, source_preference, results_path)
 pd.set_option("display.max_colwidth", 80)
-tables = processed.load_all(params.as_of_year, params.vintage)
-rounds, targets, timeline, conflicts = (tables[n] for n in ("recognition_rounds", "targets", "programme_timeline",
-                                                            "conflicts"))
+r = run.run(params)
+result = run.section(r, params)
+display(HTML(section_html(result)))  # the answer first: the section as the memo shows it
+_ = result.publish(params.results_path)
 print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, vintage={params.vintage!r}, "
       f"source_preference={params.source_preference!r}; facts published after {params.as_of_year} left out: "
-      f"{tables['facts'].attrs.get('excluded_as_later', 0)}")
+      f"{r.excluded_as_later}")
 
 # %% [markdown]
 # ## The programme's history
@@ -61,18 +59,16 @@ print(f"kip_analysis {kip.__version__}; as_of_year={params.as_of_year}, vintage=
 # reconciliation table).
 
 # %%
-fig = figures.programme_timeline(rounds, targets, params.as_of_year)
-display(fig, HTML(f"<p><em>{fig._kip_caption}</em></p>"))
+display(r.timeline_fig, HTML(f"<p><em>{r.timeline_fig._kip_caption}</em></p>"))
 
 # %% [markdown]
 # ## Reconciliation: do the reported cumulative totals equal the sum of the rounds?
 
 # %%
 # NBVAL_CHECK_OUTPUT
-shown_rounds = rounds[rounds["round"] <= params.as_of_year]
-shown_rounds[["round", "products", "firms", "products_cumulative", "firms_cumulative",
-              "products_cumulative_reported", "firms_cumulative_reported", "matches",
-              "products_sources", "firms_sources"]]
+r.shown_rounds(params.as_of_year)[["round", "products", "firms", "products_cumulative", "firms_cumulative",
+                                   "products_cumulative_reported", "firms_cumulative_reported", "matches",
+                                   "products_sources", "firms_sources"]]
 
 # %% [markdown]
 # ## Targets against actuals
@@ -83,10 +79,9 @@ shown_rounds[["round", "products", "firms", "products_cumulative", "firms_cumula
 # where no actual exists for the target year; it does not enter the verdict.
 
 # %%
-track = tracker.track_targets(targets, timeline, params.as_of_year, params.source_preference)
-track[["target_id", "metric", "kind", "target_year", "low", "high", "unit_canonical",
-       "status", "actual", "actual_source", "met_low", "met_high", "gap_low", "gap_high",
-       "depends_on_source", "nearest_actual", "source_id"]]
+r.track[["target_id", "metric", "kind", "target_year", "low", "high", "unit_canonical",
+         "status", "actual", "actual_source", "met_low", "met_high", "gap_low", "gap_high",
+         "depends_on_source", "nearest_actual", "source_id"]]
 
 # %% [markdown]
 # ## Where the sources disagree
@@ -96,15 +91,5 @@ track[["target_id", "metric", "kind", "target_year", "low", "high", "unit_canoni
 # parameter to another rule to see how the reading changes.
 
 # %%
-known_conflicts = conflicts[conflicts["year"] <= params.as_of_year]
-known_conflicts[["conflict_id", "type", "metric", "geography", "year", "value_a", "fact_a",
-                 "value_b", "fact_b", "default_choice", "note"]]
-
-# %% [markdown]
-# ## The section as the memo shows it
-
-# %%
-result = section.build_section(rounds, track, conflicts, timeline, params.as_of_year, params.source_preference,
-                               PREFERENCE_RULES[params.source_preference], fig, params.vintage)
-display(HTML(section_html(result)))
-_ = result.publish(params.results_path)
+r.known_conflicts(params.as_of_year)[["conflict_id", "type", "metric", "geography", "year", "value_a", "fact_a",
+                                      "value_b", "fact_b", "default_choice", "note"]]

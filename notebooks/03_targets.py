@@ -41,38 +41,29 @@ source_preference: str = "low"  # which figure to use when sources disagree: low
 results_path: str = ""  # where to publish the headline results as JSON; empty means do not publish
 
 # %%
-import dataclasses
-
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kip_analysis.analyses.facts import tracker
 from kip_analysis.analyses.facts.section import targets_table
-from kip_analysis.analyses.land import relocation
-from kip_analysis.analyses.targets import backtest, forecast, scenarios, section, sensitivity, shares, verdicts
+from kip_analysis.analyses.targets import run, scenarios, section
 from kip_analysis.analyses.targets.params import validate
-from kip_analysis.data import anchors, processed
-from kip_analysis.data.firm_panel import load_firm_panel
-from kip_analysis.data.raw import load_table
-from kip_analysis.report import figures
 from kip_analysis.report.memo import section_html
 
 p = validate(as_of_year, vintage, target_year, scenario, n_draws, source_preference, results_path)
-levers = scenarios.levers(p.scenario)
-tables = processed.load_all(p.as_of_year, p.vintage)
-facts, rounds, target_table = tables["facts"], tables["recognition_rounds"], tables["targets"]
-iip = load_table("gso_iip_by_province")
-uses_simulated = p.scenario in scenarios.FROM_LAND_MODULE
-if uses_simulated:  # exit rate from the location choice (04_land_relocation), estimated on the SIMULATED panel
-    sim = load_firm_panel()
-    choice = relocation.location_choice(sim.data, sim.truth.places, p.as_of_year)
-    levers = dataclasses.replace(levers, exit_rate=relocation.kip_exit_rate(choice, p.as_of_year))
+r = run.run(p)
+result = run.section(r, p)
+display(HTML(section_html(result)))  # the answer first: the section as the memo shows it
+_ = result.publish(p.results_path)
+
+# %% [markdown]
+# ## Details: the scenario and the vintage
+
+# %%
+if r.uses_simulated:
     display(HTML('<p class="kip-simulated">SIMULATED: this scenario\'s exit rate of recognised revenue '
-                 f"({levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
-# the past is built with the sourced default assumptions: a scenario's levers change only the future (the forecast)
-assumptions = shares.ShareAssumptions(source_preference=p.source_preference)
-display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{levers}`. "
-                 f"Vintage **{p.vintage}**: {facts.attrs.get('excluded_as_later', 0)} facts published after "
+                 f"({r.levers.exit_rate:.2%} a year) is estimated on the simulated firm panel.</p>"))
+display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. Levers: `{r.levers}`. "
+                 f"Vintage **{p.vintage}**: {r.excluded_as_later} facts published after "
                  f"{p.as_of_year} are left out."))
 
 # %% [markdown]
@@ -82,12 +73,7 @@ display(Markdown(f"Scenario **{p.scenario}**: {scenarios.describe(p.scenario)}. 
 # and whether the verdict depends on which source is believed.
 
 # %%
-track = tracker.track_targets(target_table, tables["programme_timeline"], p.as_of_year, p.source_preference)
-by_preference = pd.DataFrame({
-    pref: tracker.track_targets(target_table, tables["programme_timeline"], p.as_of_year, pref)
-    .set_index("target_id")["status"] for pref in ("low", "high", "latest", "earliest")
-})
-targets_table(track).set_index("target").join(by_preference.add_prefix("status if "))
+targets_table(r.track).set_index("target").join(r.by_preference.add_prefix("status if "))
 
 # %% [markdown]
 # ## Do the anchors of the output share agree?
@@ -97,10 +83,7 @@ targets_table(track).set_index("target").join(by_preference.add_prefix("status i
 # disagree and the output-share targets cannot be assessed from published data.
 
 # %%
-anchor_table = anchors.anchor_table(facts)
-agree = anchors.anchors_agree(anchor_table)
-levels = anchors.level_checks(facts)  # each stated share against the sourced level of production value
-display(anchor_table, Markdown(f"Anchors agree: **{agree}**."), levels)
+display(r.anchor_table, Markdown(f"Anchors agree: **{r.anchors_agree}**."), r.levels)
 
 # %% [markdown]
 # ## Building the shares: numerators, denominators and every assumption
@@ -109,12 +92,9 @@ display(anchor_table, Markdown(f"Anchors agree: **{agree}**."), levels)
 # sourced row it comes from; rounds without a sourced figure are imputed (flagged).
 
 # %%
-values = shares.round_values(facts, rounds, assumptions)
-growth = shares.iip_growth(facts, iip, assumptions, range(2012, p.as_of_year + 1))
-computed = shares.shares(facts, rounds, iip, assumptions)
-computed = computed[computed["year"] <= p.as_of_year]
-display(values, pd.DataFrame({"assumption": list(assumptions.describe()),
-                              "value": list(assumptions.describe().values())}), growth, computed)
+described = r.assumptions.describe()
+display(r.values, pd.DataFrame({"assumption": list(described), "value": list(described.values())}), r.growth,
+        r.computed)
 
 # %% [markdown]
 # The output share under every anchor, numerator definition and renewal overlap (a product
@@ -122,8 +102,7 @@ display(values, pd.DataFrame({"assumption": list(assumptions.describe()),
 # no output-share probability is given: it is a sensitivity grid, not a forecast.
 
 # %%
-production = shares.production_value(facts, growth, assumptions)
-sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year).round(1)
+r.sensitivity.round(1)
 
 # %% [markdown]
 # ## Progress verdicts
@@ -132,13 +111,7 @@ sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year).rou
 # and for each export-share target still open, which single sourced row would flip its verdict.
 
 # %%
-verdict_rows = verdicts.verdict_table(target_table, rounds, facts, computed, p.as_of_year, agree,
-                                      p.source_preference)
-known = verdicts.known_targets(target_table, p.as_of_year)
-open_export = known[(known["metric"] == "kip_export_share") & (known["target_year"] >= p.as_of_year)]
-influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions, pd.Series(t._asdict()),
-                                                    p.as_of_year) for t in open_export.itertuples()}
-display(section.verdict_table(verdict_rows), *influence.values())
+display(section.verdict_table(r.verdicts), *r.influence.values())
 
 # %% [markdown]
 # ## Backtests: rolling origins, real-time data, naive benchmarks
@@ -147,12 +120,9 @@ display(section.verdict_table(verdict_rows), *influence.values())
 # rests on has at least five scored forecasts and intervals that covered what they claim (`backtest.gate`).
 
 # %%
-detail = backtest.rolling_origin(facts, iip, range(2016, p.as_of_year), n_draws=1000)  # outcomes known by as_of_year
-scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
-    columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
-earned, gate_reasons = backtest.gate(scores)
-display(detail.round(2), scores.round(3),
-        Markdown("Forecast gate: **open**." if earned else "Forecast gate: **closed** — " + "; ".join(gate_reasons)))
+display(r.backtest_detail.round(2), r.scores.round(3),
+        Markdown("Forecast gate: **open**." if r.gate_open else "Forecast gate: **closed** — "
+                 + "; ".join(r.gate_reasons)))
 
 # %% [markdown]
 # ## Probabilities, where a forecast has a horizon
@@ -162,35 +132,9 @@ display(detail.round(2), scores.round(3),
 # only when the forecast gate above is open.
 
 # %%
-probabilities = pd.DataFrame(columns=["target_id", "metric", "target_year", "kind", "low", "high", "p_reach_low",
-                                      "p_in_range", "median", "q10", "q90", "q025", "q975"])
-if earned and p.target_year > p.as_of_year:
-    fc = forecast.forecast_shares(facts, rounds, target_table, iip, p.as_of_year, p.target_year, levers, p.n_draws,
-                                  assumptions=dataclasses.replace(assumptions, product_growth=levers.product_growth))
-    display(Markdown("\n".join(f"- {note}" for note in fc.notes)), fc.growth_model.table)
-    probabilities = fc.probabilities[(fc.probabilities["metric"] == "kip_export_share")
-                                     & (fc.probabilities["target_year"] > p.as_of_year)]
-exhibits = {}
-if len(probabilities):
-    fig_export = figures.share_fan(fc.fan("export"), computed, target_table, "export", p.as_of_year, p.scenario,
-                                   uses_simulated)
-    display(fig_export, HTML(f"<p><em>{fig_export._kip_caption}</em></p>"))
-    exhibits["export_share_fan"] = fig_export
-else:  # no forecast with a horizon: the shares computed from the sourced rows, against the targets
-    fig_export = figures.share_history(computed, target_table, "export", p.as_of_year)
-    display(fig_export)
-    exhibits["export_share_history"] = fig_export
-probabilities
-
-# %% [markdown]
-# ## The section as the memo shows it
-
-# %%
-result = section.build_section(
-    verdict_rows, anchor_table, agree, influence, probabilities, scores, exhibits, p.as_of_year, p.scenario,
-    uses_simulated, assumptions.describe(), gate_reasons=gate_reasons, levels=levels,
-    params={"as_of_year": p.as_of_year, "vintage": p.vintage, "target_year": p.target_year, "scenario": p.scenario,
-            "n_draws": p.n_draws, "source_preference": p.source_preference},
-    raw_sha256=tables["programme_timeline"].attrs["raw_sha256"])
-display(HTML(section_html(result)))
-_ = result.publish(p.results_path)
+if r.forecast is not None:
+    display(Markdown("\n".join(f"- {note}" for note in r.forecast.notes)), r.forecast.growth_model.table)
+for fig in r.exhibits.values():
+    caption = getattr(fig, "_kip_caption", "")
+    display(fig, *([HTML(f"<p><em>{caption}</em></p>")] if caption else []))
+r.probabilities

@@ -1,6 +1,6 @@
 """The package layout shows the direction of dependencies:
 
-    batch -> analyses -> report | estimators | data -> config | errors | checks | io | versions
+    batch -> analyses -> report | estimators | data -> config | errors | checks | io | versions | memory
 
 Every import counts, including imports inside functions. The three middle layers never import
 each other; analyses may import each other only without a cycle.
@@ -16,7 +16,7 @@ import pytest
 from kip_analysis import config
 
 PACKAGE = config.ROOT / "kip_analysis"
-BASE = {"config", "errors", "checks", "io", "versions"}
+BASE = {"config", "errors", "checks", "io", "versions", "memory"}
 RANK = {"base": 0, "data": 1, "estimators": 1, "report": 1, "analyses": 2, "batch": 3}
 
 

@@ -117,7 +117,15 @@ def _broken_notebook(fail_year: int | None):
     return nb
 
 
-def test_failing_notebook_is_isolated(tmp_path):
+def _pages(folder):
+    """Every HTML page's bytes but the broken notebook's (its code is edited between the runs)."""
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*.html")) if "05_broken" not in p.name}
+
+
+def test_failing_notebook_is_isolated(tmp_path, monkeypatch):
+    # also the byte-for-byte check (issue 20): 2019's facts page and memo are rebuilt (forced) from the same inputs
+    # and give the same bytes
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02 00:00 UTC
     source = tmp_path / "notebooks"
     source.mkdir()
     for name in ("00_annual_memo", "01_programme_facts"):
@@ -129,6 +137,8 @@ def test_failing_notebook_is_isolated(tmp_path):
     memo_2020 = out / "2020" / "baseline" / "memo.html"
     folder = out / "2020" / "baseline"
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    pages_2019 = _pages(out / "2019")
+    assert len(pages_2019) >= 2 and "2025-12-02 00:00 UTC" in (out / "2019" / "baseline" / "memo.html").read_text()
 
     nbformat.write(_broken_notebook(2020), source / "05_broken.ipynb")
     outcomes = execute.run_batch([2019, 2020], ["baseline"], out, n_jobs=2, force=True, source_dir=source)
@@ -138,6 +148,9 @@ def test_failing_notebook_is_isolated(tmp_path):
     assert failed.status == "failed" and failed.cell == 3 and "deliberate failure" in failed.error
     assert failed.extra["cell_source"] == "if as_of_year == 2020:"
     assert status["2019/baseline/05_broken"].status == "built"
+    assert status["2019/baseline/01_programme_facts"].status == "built"  # forced: run again from the same inputs
+    # byte for byte (05_broken itself was edited between the runs)
+    assert _pages(out / "2019") == pages_2019
     assert status["2020/baseline/00_annual_memo"].status == "skipped"
     # all or nothing: 01 was rebuilt (forced) for 2020 too, yet no page, result or memo of 2020 changed
     assert status["2020/baseline/01_programme_facts"].extra.get("not_published")

@@ -96,3 +96,22 @@ def test_bisected_breakdown_lies_between_the_grid_points_and_just_touches_zero()
     covered = rows.assign(ci_low=-1.0)
     assert robustness._breakdown(interval, covered) == 0.0
     assert robustness._breakdown(interval, rows.iloc[:2]) == np.inf
+
+
+@pytest.mark.parametrize("control_group", ["notyettreated", "nevertreated"])
+def test_fisher_for_many_assignments_equals_one_fit_per_assignment(control_group):
+    # the permutation calibration's shortcut (all assignments at once) against fastdid + the
+    # cohort pre-tests run on each assignment, on an unbalanced panel (firms enter and exit)
+    from kip_analysis.estimators import pretest_many
+
+    sim = simulate_panel(n_firms=2500, seed=4)
+    d = estimates.prepare_panel(sim.panel)
+    assert d.groupby("id")["year"].size().nunique() > 1  # unbalanced: cells lose units
+    never, ids, labels = robustness.placebo_labels(d, 6, seed=4)
+    position = np.searchsorted(ids, never["id"].to_numpy())
+    one_by_one = [robustness.fisher_statistic(never.assign(gname=labels[position, p]), control_group)
+                  for p in range(labels.shape[1])]
+    y, seen, tlist = robustness.wide_outcome(never, ids)
+    many = pretest_many.fisher_many(y, seen, tlist, labels, control_group)
+    np.testing.assert_allclose(many, one_by_one, rtol=1e-10)
+    assert len(set(np.round(many, 6))) == len(many)  # the assignments differ

@@ -117,8 +117,8 @@ def test_the_memo_years_follow_the_data_and_reach_the_2026_phase():
 @pytest.mark.notebook
 def test_a_new_years_sourced_row_brings_its_memo_with_no_code_change(tmp_path):
     copy = tmp_path / "workbook"
-    shutil.copytree(config.ROOT, copy, ignore=shutil.ignore_patterns(".venv", "reports", ".git", "__pycache__",
-                                                                     "processed", "*.egg-info"))
+    shutil.copytree(config.ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "reports", ".git",
+                                                                     "__pycache__", "processed", "*.egg-info"))
     (copy / "data" / "processed").mkdir()
     shutil.copy(config.ROOT / "data" / "processed" / "README.md", copy / "data" / "processed" / "README.md")
     new_year = config.LAST_YEAR + 1

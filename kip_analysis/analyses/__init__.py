@@ -6,17 +6,21 @@ May import: config, errors, checks, io, versions, data, estimators, report (neve
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from kip_analysis.analyses.effects import params as effects_params
-from kip_analysis.analyses.facts import params as facts_params
-from kip_analysis.analyses.land import params as land_params
-from kip_analysis.analyses.targets import params as targets_params
-
-#: Each analysis notebook's parameter validator: the batch calls it before any kernel starts.
-VALIDATORS: dict[str, Callable[..., object]] = {
-    "01_programme_facts": facts_params.validate,
-    "02_programme_effects": effects_params.validate,
-    "03_targets": targets_params.validate,
-    "04_land_relocation": land_params.validate,
+#: The module holding each analysis notebook's parameter validator (imported when first asked for, so
+#: a notebook importing one analysis does not import the other three).
+VALIDATOR_MODULES: dict[str, str] = {
+    "01_programme_facts": "kip_analysis.analyses.facts.params",
+    "02_programme_effects": "kip_analysis.analyses.effects.params",
+    "03_targets": "kip_analysis.analyses.targets.params",
+    "04_land_relocation": "kip_analysis.analyses.land.params",
 }
+
+
+def __getattr__(name: str) -> dict[str, Callable[..., object]]:
+    """``VALIDATORS``: each analysis notebook's parameter validator (the batch calls it before any kernel starts)."""
+    if name == "VALIDATORS":
+        return {notebook: importlib.import_module(module).validate for notebook, module in VALIDATOR_MODULES.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@ table, the census extract and its mapping file (when ``data_source`` names one),
 results, and the versions of the libraries that compute the numbers. The stamp beside each
 executed notebook keeps these parts' hashes, so a rebuild can say which part changed.
 
-May import: data.provenance, batch.jobs, versions.
+May import: data.provenance, batch.jobs, memory, versions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from kip_analysis import memory
 from kip_analysis.batch.jobs import Job
 from kip_analysis.data import provenance
 from kip_analysis.versions import package_versions
@@ -27,16 +28,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _code_hash() -> str:
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent  # the whole kip_analysis package
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".j2", ".json", ".po", ".mplstyle", ".css"}:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class Shared:
     """What every job of a batch reads: the code, each raw table and the library versions (hashed once)."""
@@ -48,7 +39,7 @@ class Shared:
     @classmethod
     def now(cls) -> Shared:
         """The hashes of the working tree as it is."""
-        return cls(_code_hash(), provenance.raw_checksums(),
+        return cls(memory.code_hash(), provenance.raw_checksums(),
                    _sha(json.dumps(package_versions(LIBRARIES), sort_keys=True).encode()))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kip_analysis import config
+from kip_analysis import config, memory
 from kip_analysis.analyses.targets import scenarios
 from kip_analysis.batch import signals, staging
 from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
@@ -122,9 +122,11 @@ def _quiet_worker(log_path: str) -> None:
     os.close(log)
 
 
-#: Environment variables that cap a kernel's numeric threads (BLAS, OpenMP, numba).
+#: Environment variables that cap a kernel's numeric threads (BLAS, OpenMP, numba, and Rayon: pyfixest's
+#: Rust demeaning, whose threads spin against the other kernel's and made a PPML fit 3-6 times slower).
 THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                     "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+                                     "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "RAYON_NUM_THREADS",
+                                     "POLARS_MAX_THREADS")
 
 
 def run_job(job: Job, key: str, force: bool, threads: int | None = None, parts: dict | None = None,
@@ -327,6 +329,21 @@ def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome
                                                    "was published; the last good memo is kept"
 
 
+def warm_shared(jobs: list[Job]) -> None:
+    """Compute, once and before any kernel starts, the work several notebooks share through the disk
+    cache (:mod:`kip_analysis.memory`): the SIMULATED firm panel of each variant the jobs use.
+    """
+    from kip_analysis.analyses import VALIDATORS
+    from kip_analysis.data.firm_panel import load_firm_panel
+
+    if memory.cache_dir() is None:
+        return
+    params = [VALIDATORS[j.notebook](**j.parameters) for j in jobs if j.notebook in VALIDATORS]
+    for variant in sorted({getattr(p, "variant", "conditional") for p in params
+                           if getattr(p, "data_source", "") == "simulated"}):
+        load_firm_panel("simulated", variant=variant)
+
+
 def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, force: bool,
               overrides: dict[str, object] | None = None,
               source_dir: Path = config.NOTEBOOKS) -> list[Outcome]:
@@ -348,6 +365,8 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
     groups = [(y, n) for y in years for n in names]
     with staging.BatchLock(out_dir):
         processed.ensure_current()  # once, before parallel kernels would each rebuild it
+        memory.trim()
+        warm_shared(jobs)
         for year, scenario in groups:
             staging.stage(out_dir, year, scenario)
         shared = Shared.now()

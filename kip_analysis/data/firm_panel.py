@@ -1,7 +1,7 @@
 """The firm panel's schema and its loader: the SIMULATED panel by default, or a census
 extract (CSV or Parquet) mapped onto the same schema.
 
-May import: errors, config, data.raw, data.extract_checks, data.simulated_panel.
+May import: errors, config, memory, data.provenance, data.raw, data.extract_checks, data.simulated_panel.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kip_analysis import config
+from kip_analysis.data import provenance
 from kip_analysis.data.extract_checks import check_extract, read_mapping
 from kip_analysis.data.raw import read_text_table, validate_frame
 from kip_analysis.data.simulated_panel import DEFAULT_SEED, SIMULATED_LABEL, SimulatedPanel, simulate_panel
 from kip_analysis.errors import DataValidationError
+from kip_analysis.memory import shared
 
 #: Ownership types of the census (and of the simulation).
 OWNERSHIP_TYPES: tuple[str, ...] = ("domestic_private", "soe", "fdi")
@@ -69,6 +71,14 @@ def _read_extract(path: Path) -> pd.DataFrame:
     return read_text_table(path)
 
 
+@shared
+def _simulated(seed: int, variant: str, raw: dict[str, str]) -> FirmPanel:
+    """The SIMULATED panel, validated; ``raw`` (every raw table's hash) keys the disk cache."""
+    sim = simulate_panel(seed=seed, variant=variant)
+    FIRM_PANEL.validate(sim.panel)  # the simulated panel meets the schema a real extract must meet
+    return FirmPanel(sim.panel, f"simulated (seed {seed}, {variant})", True, sim)
+
+
 def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None = None,
                     seed: int = DEFAULT_SEED, variant: str = "conditional") -> FirmPanel:
     """Load the firm panel: ``"simulated"`` (default) or a census extract (CSV or Parquet).
@@ -92,9 +102,7 @@ def load_firm_panel(source: str | Path = "simulated", mapping: str | Path | None
         For a bad extract: naming the file, line and column (the mapping's column name).
     """
     if str(source) == "simulated":
-        sim = simulate_panel(seed=seed, variant=variant)
-        FIRM_PANEL.validate(sim.panel)  # the simulated panel meets the schema a real extract must meet
-        return FirmPanel(sim.panel, f"simulated (seed {seed}, {variant})", True, sim)
+        return _simulated(seed, variant, provenance.raw_checksums())
     path = Path(source)
     if not path.exists():
         raise DataValidationError(path, "no such extract; data_source is 'simulated' or the path of a CSV or "

@@ -3,7 +3,7 @@ estimator, the pre-tests (R did's chi-square Wald and the small-sample test coho
 calibrated by permutation), Rambachan-Roth sensitivity (honest DiD) with bisected breakdown
 values, placebo recognition dates and permutation inference among never-recognised firms.
 
-May import: errors, estimators (did, did_types, fastdid, pretest).
+May import: errors, memory, estimators (did, did_types, fastdid, pretest, pretest_many).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import did
 from kip_analysis.estimators.did_types import Z95
+from kip_analysis.memory import shared
 
 #: Event-time window of the event study and of the sensitivity analysis (pre, post).
 PRE_WINDOW: tuple[int, int] = (-5, -2)
@@ -162,13 +163,21 @@ def honest_did(result: did.CSResult, mbars: tuple[float, ...] = (0.5, 1.0, 2.0),
     Each breakdown value is the smallest bound (Mbar, M) whose robust interval includes zero:
     bracketed by the grid, then bisected with the same interval function (:func:`_breakdown`).
     """
+    return robust_intervals(*_window(result), tuple(mbars), tuple(ms))
+
+
+@shared
+def robust_intervals(beta: np.ndarray, sigma: np.ndarray, n_pre: int, n_post: int, mbars: tuple[float, ...],
+                     ms: tuple[float, ...]) -> tuple[pd.DataFrame, dict]:
+    """:func:`honest_did` on the event-study estimates and their covariance (cached on disk: the
+    robust intervals solve a few hundred cone programs, and several runs share them).
+    """
     from moderndid.didhonest.sensitivity import (
         construct_original_cs,
         create_sensitivity_results_rm,
         create_sensitivity_results_sm,
     )
 
-    beta, sigma, n_pre, n_post = _window(result)
     if n_pre < 2 or n_post < 2:  # moderndid's tests need two or more on each side (a 2018 memo has e = 0 only)
         why = f"needs two or more event times on each side of recognition; this memo year has {n_post} after"
         return (pd.DataFrame(columns=["restriction", "bound", "ci_low", "ci_high"]),
@@ -285,6 +294,14 @@ def placebo_labels(data: pd.DataFrame, n_permutations: int, seed: int = 2024) ->
     return never, ids, labels
 
 
+def wide_outcome(data: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Units (in the order of ``ids``) x years of ``y``, whether each is observed, and the years."""
+    tlist, t_index = np.unique(data["year"].to_numpy(), return_inverse=True)
+    y = np.full((len(ids), len(tlist)), np.nan)
+    y[np.searchsorted(ids, data["id"].to_numpy()), t_index] = data["y"].to_numpy(dtype=float)
+    return y, ~np.isnan(y), tlist
+
+
 def fisher_statistic(data: pd.DataFrame, control_group: str) -> float:
     """Fisher's combination of the cohorts' small-sample pre-test p-values, unconditional CS."""
     from kip_analysis.estimators import fastdid, pretest
@@ -297,14 +314,16 @@ def pretest_permutation(data: pd.DataFrame, control_group: str, n_permutations: 
                         seed: int = 2024) -> dict:
     """Permutation calibration of the small-sample pre-test: Fisher's statistic of the unconditional
     CS pre-period ATT(g,t) on the real recognition dates, against its values on placebo dates
-    (:func:`placebo_labels`, the permutation test's assignments; real recognised firms left out).
+    (:func:`placebo_labels`, the permutation test's assignments; real recognised firms left out),
+    all assignments at once (:func:`kip_analysis.estimators.pretest_many.fisher_many`).
     p-value: the share of permutations, the observed one included, with a statistic at least as large.
     """
+    from kip_analysis.estimators import pretest_many
+
     observed = fisher_statistic(data, control_group)
     never, ids, labels = placebo_labels(data, n_permutations, seed)
-    position = np.searchsorted(ids, never["id"].to_numpy())
-    draws = np.array([fisher_statistic(never.assign(gname=labels[position, p]), control_group)
-                      for p in range(n_permutations)])
+    y, seen, tlist = wide_outcome(never, ids)
+    draws = pretest_many.fisher_many(y, seen, tlist, labels, control_group)
     p_value = (1 + np.sum(draws >= observed)) / (n_permutations + 1)
     return {"observed": float(observed), "n_permutations": n_permutations, "p_value": float(p_value),
             "placebo_95": float(np.quantile(draws, 0.95)) if n_permutations else float("nan")}

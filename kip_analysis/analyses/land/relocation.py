@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from kip_analysis.analyses.land.params import check_subsidy_share
 from kip_analysis.data.geography import HANOI
 from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
 from kip_analysis.errors import ParameterError
-from kip_analysis.estimators.conditional_logit import conditional_logit, probabilities
+from kip_analysis.estimators.conditional_logit import conditional_logit
 from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
 
@@ -197,9 +198,27 @@ def with_hanoi_lease(choice: LocationChoice, rows: np.ndarray, ratio: float | No
     return out
 
 
-def stay_probability(X: np.ndarray, params: np.ndarray) -> np.ndarray:
-    """P(Hà Nội) per occasion (occasions x draws) for each row of ``params`` (draws x terms)."""
-    return probabilities(X, np.atleast_2d(params))[:, 0, :]
+def other_places(X: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """The log-sum of exp(x_oj b) over the places j other than Hà Nội, per occasion (occasions x draws)."""
+    v = X[:, 1:, :] @ np.atleast_2d(params).T
+    top = v.max(axis=1)
+    return top + np.log(np.exp(v - top[:, None, :]).sum(axis=1))  # log-sum-exp, shifted by the largest
+
+
+def stay_probability(X: np.ndarray, params: np.ndarray, others: np.ndarray | None = None) -> np.ndarray:
+    """P(Hà Nội) per occasion (occasions x draws) for each row of ``params`` (draws x terms).
+
+    ``others``: :func:`other_places`, when several Hà Nội lease indices share them (the subsidy grid):
+    P_o0 = expit(v_o0 - ln sum_{j>0} e^{v_oj}), equal to the softmax up to rounding (1e-15).
+    """
+    params = np.atleast_2d(params)
+    if others is None:  # conditional_logit.probabilities' softmax, divided for Hà Nội only (the same bits)
+        o, m, k = X.shape
+        v = (X.reshape(o * m, k) @ params.T).reshape(o, m, -1)
+        e = np.exp(v - v.max(axis=1, keepdims=True))
+        return e[:, 0, :] / e.sum(axis=1)
+    # P_o0 = e^{v_o0} / (e^{v_o0} + sum_{j>0} e^{v_oj}) (McFadden 1974)
+    return expit(X[:, 0, :] @ params.T - others)
 
 
 def lease_elasticity(choice: LocationChoice, X: np.ndarray, params: np.ndarray) -> np.ndarray:
@@ -279,12 +298,14 @@ def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.nd
     revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
     exports = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
                ).to_numpy() * kip
-    move0 = 1 - stay_probability(with_hanoi_lease(choice, rows, base_ratio), draws)
+    X0 = with_hanoi_lease(choice, rows, base_ratio)
+    others = other_places(X0, draws)  # only Hà Nội's lease index moves along the grid
+    move0 = 1 - stay_probability(X0, draws, others)
     out = []
     for s in shares_grid:
         check_subsidy_share(float(s))
         after = 1 + (1 - s) * (base_ratio - 1)
-        move = 1 - stay_probability(with_hanoi_lease(choice, rows, after), draws)
+        move = 1 - stay_probability(with_hanoi_lease(choice, rows, after), draws, others)
         kept = move0 - move
         for name, values in (("relocations", move.sum(axis=0)), ("relocations_avoided", kept.sum(axis=0)),
                              ("kip_revenue_kept_vnd_bn", revenue @ kept), ("kip_exports_kept_usd_m", exports @ kept),
