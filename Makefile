@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 NBVAL_NOTEBOOKS := notebooks/01_programme_facts.ipynb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data
+.PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ format: $(STAMP) ## ruff format
 
 notebooks: $(STAMP) ## re-pair notebooks from their jupytext .py twins
 	$(VENV)/bin/jupytext --sync notebooks/*.py
+
+clean-cache: ## delete the disk cache of shared work (.cache/joblib: the SIMULATED panel, robust intervals)
+	rm -rf .cache
 
 clean-data: ## delete data/processed (it is rebuilt from raw)
 	rm -rf data/processed/*.csv data/processed/*.json

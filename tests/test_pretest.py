@@ -98,6 +98,7 @@ def test_bisected_breakdown_lies_between_the_grid_points_and_just_touches_zero()
     assert robustness._breakdown(interval, rows.iloc[:2]) == np.inf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("control_group", ["notyettreated", "nevertreated"])
 def test_fisher_for_many_assignments_equals_one_fit_per_assignment(control_group):
     # the permutation calibration's shortcut (all assignments at once) against fastdid + the
