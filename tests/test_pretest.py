@@ -112,7 +112,7 @@ def test_fisher_for_many_assignments_equals_one_fit_per_assignment(control_group
     position = np.searchsorted(ids, never["id"].to_numpy())
     one_by_one = [robustness.fisher_statistic(never.assign(gname=labels[position, p]), control_group)
                   for p in range(labels.shape[1])]
-    y, seen, tlist = robustness.wide_outcome(never, ids)
+    y, seen, tlist = fastdid.wide(never, "y", "year", "id")
     many = pretest_many.fisher_many(y, seen, tlist, labels, control_group)
     np.testing.assert_allclose(many, one_by_one, rtol=1e-10)
     assert len(set(np.round(many, 6))) == len(many)  # the assignments differ

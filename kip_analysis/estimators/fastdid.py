@@ -316,6 +316,17 @@ def uniform_band(inffunc: np.ndarray, biters: int = 999, seed: int = 20210101, a
     return se, crit
 
 
+def wide(data: pd.DataFrame, yname: str, tname: str, idname: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Units (in the order of ``np.unique(data[idname])``) x periods of ``yname``, whether each value is
+    observed, and the periods.
+    """
+    ids, id_index = np.unique(data[idname].to_numpy(), return_inverse=True)
+    tlist, t_index = np.unique(data[tname].to_numpy(), return_inverse=True)
+    Y = np.full((len(ids), len(tlist)), np.nan)
+    Y[id_index, t_index] = data[yname].to_numpy(dtype=float)
+    return Y, ~np.isnan(Y), tlist
+
+
 def simple_att_many(data: pd.DataFrame, yname: str, tname: str, idname: str, groups: np.ndarray,
                     control_group: str = "notyettreated") -> np.ndarray:
     """Unconditional CS simple ATT for many cohort assignments at once (permutation inference).
@@ -326,12 +337,8 @@ def simple_att_many(data: pd.DataFrame, yname: str, tname: str, idname: str, gro
     by R's simple aggregation; ATT(g,t) for all P assignments is computed with one matrix
     product per cell.
     """
-    ids, id_index = np.unique(data[idname].to_numpy(), return_inverse=True)
-    tlist, t_index = np.unique(data[tname].to_numpy(), return_inverse=True)
-    n, T = len(ids), len(tlist)
-    Y = np.full((n, T), np.nan)
-    Y[id_index, t_index] = data[yname].to_numpy(dtype=float)
-    observed = ~np.isnan(Y)
+    Y, observed, tlist = wide(data, yname, tname, idname)
+    T = len(tlist)
     Y0 = np.nan_to_num(Y)
     G = np.asarray(groups, dtype=float)
     num = np.zeros(G.shape[1])

@@ -294,14 +294,6 @@ def placebo_labels(data: pd.DataFrame, n_permutations: int, seed: int = 2024) ->
     return never, ids, labels
 
 
-def wide_outcome(data: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Units (in the order of ``ids``) x years of ``y``, whether each is observed, and the years."""
-    tlist, t_index = np.unique(data["year"].to_numpy(), return_inverse=True)
-    y = np.full((len(ids), len(tlist)), np.nan)
-    y[np.searchsorted(ids, data["id"].to_numpy()), t_index] = data["y"].to_numpy(dtype=float)
-    return y, ~np.isnan(y), tlist
-
-
 def fisher_statistic(data: pd.DataFrame, control_group: str) -> float:
     """Fisher's combination of the cohorts' small-sample pre-test p-values, unconditional CS."""
     from kip_analysis.estimators import fastdid, pretest
@@ -318,11 +310,11 @@ def pretest_permutation(data: pd.DataFrame, control_group: str, n_permutations: 
     all assignments at once (:func:`kip_analysis.estimators.pretest_many.fisher_many`).
     p-value: the share of permutations, the observed one included, with a statistic at least as large.
     """
-    from kip_analysis.estimators import pretest_many
+    from kip_analysis.estimators import fastdid, pretest_many
 
     observed = fisher_statistic(data, control_group)
-    never, ids, labels = placebo_labels(data, n_permutations, seed)
-    y, seen, tlist = wide_outcome(never, ids)
+    never, _, labels = placebo_labels(data, n_permutations, seed)  # labels' rows: the ids in np.unique order
+    y, seen, tlist = fastdid.wide(never, "y", "year", "id")
     draws = pretest_many.fisher_many(y, seen, tlist, labels, control_group)
     p_value = (1 + np.sum(draws >= observed)) / (n_permutations + 1)
     return {"observed": float(observed), "n_permutations": n_permutations, "p_value": float(p_value),
