@@ -55,6 +55,7 @@ def axe_violations(driver, url: str, impacts: tuple[str, ...] = ("serious", "cri
 
     driver.get(url)
     axe = Axe(driver)
+    driver.set_script_timeout(240)  # selenium's 30 s default: a long memo on a loaded 2-core machine takes ~40 s
     axe.inject()
     results = axe.run()
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],

@@ -50,3 +50,23 @@ def test_provincial_copies_are_byte_identical_to_shared(articles_dir):
         ours = catalog.paths()[name]
         assert provenance.sha256(ours) == provenance.sha256(shared_data / ours.name)
         assert provenance.read_sidecar(ours)["upstream_meta"]["sha256"] == provenance.sha256(ours)
+
+
+def test_a_provenance_record_is_passed_on_uncopied_and_cannot_change():
+    import copy
+    import pickle
+
+    import pandas as pd
+
+    record = provenance.Record({"a.csv": "0" * 64})
+    table = pd.DataFrame({"x": [1, 2, 3]})
+    table.attrs["raw_sha256"] = record
+    derived = table[table["x"] > 1].assign(y=1)
+    assert derived.attrs["raw_sha256"] is record and copy.deepcopy(record) is record
+    again = pickle.loads(pickle.dumps(record))
+    assert again == record and type(again) is provenance.Record
+    for change in (lambda r: r.__setitem__("b", "1"), lambda r: r.update(b="1"), lambda r: r.pop("a.csv"),
+                   lambda r: r.__ior__({"b": "1"})):
+        with pytest.raises(TypeError, match="read-only"):
+            change(record)
+    assert record == {"a.csv": "0" * 64}

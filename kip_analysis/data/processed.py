@@ -6,7 +6,7 @@ raw-file checksums and the code version. Builders are pure functions of the fact
 Analyses reach the tables one way only, :func:`load` / :func:`load_all`, which rebuild stale
 tables and carry each table's provenance record in ``attrs`` (``raw_sha256`` among it).
 
-May import: config, versions, io, data.anchors, data.choice, data.facts, data.provenance.
+May import: config, versions, io, memory, data.anchors, data.choice, data.facts, data.provenance.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from kip_analysis.data import anchors, plausibility, provenance
 from kip_analysis.data.choice import DEFAULT_PREFERENCE, choose
 from kip_analysis.data.facts import all_facts
 from kip_analysis.io import atomic_write
+from kip_analysis.memory import shared
 
 TARGET_KINDS: tuple[str, ...] = ("target", "expectation", "plan")
 ROUND_YEARS: tuple[int, ...] = config.YEARS
@@ -387,12 +388,20 @@ def load_all(as_of_year: int | None = None, vintage: str = "latest") -> dict[str
             table.attrs["vintage"] = "latest"
         return tables
     known = available_by(tables["facts"], as_of_year)
-    rebuilt = build_all(known)
+    rebuilt = _vintage_tables(known)
     for name, table in rebuilt.items():
         keep = {k: v for k, v in tables[name].attrs.items() if k in ("raw_sha256", "code_version", "packages")}
         table.attrs.update({**keep, "vintage": "real_time", "as_of_year": as_of_year,
                             "excluded_as_later": known.attrs["excluded_as_later"]})
     return rebuilt
+
+
+@shared
+def _vintage_tables(known: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """:func:`build_all` on a vintage's facts, cached on disk by their contents: the four analyses of a
+    memo year each load the same vintage.
+    """
+    return build_all(known)
 
 
 def ensure_current() -> None:
@@ -414,7 +423,8 @@ def load(name: str) -> pd.DataFrame:
     table = pd.read_csv(path, dtype={"cohort": object, "set_in": object})
     table = table.astype({c: object for c in ("cohort", "set_in") if c in table.columns})
     table = table.where(table.notna(), None) if "cohort" in table.columns else table
-    table.attrs.update(json.loads(meta_path.read_text()))
+    meta = json.loads(meta_path.read_text())
+    table.attrs.update({k: provenance.Record(v) if isinstance(v, dict) else v for k, v in meta.items()})
     return table
 
 

@@ -32,6 +32,26 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 
 
+class Record(dict):
+    """A read-only provenance mapping (checksums, package versions) kept in a table's ``attrs``.
+
+    pandas deep-copies ``attrs`` into the result of every operation on a table; a record that
+    cannot change is passed on as itself instead, which spares thousands of copies of the same
+    checksums in the targets analysis's leave-one-row-out loops.
+    """
+
+    def __deepcopy__(self, memo: dict) -> Record:
+        return self
+
+    def __reduce__(self) -> tuple:
+        return Record, (dict(self),)
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a provenance record is read-only; build a new one")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()

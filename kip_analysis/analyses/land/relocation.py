@@ -215,8 +215,9 @@ def stay_probability(X: np.ndarray, params: np.ndarray, others: np.ndarray | Non
     if others is None:  # conditional_logit.probabilities' softmax, divided for Hà Nội only (the same bits)
         o, m, k = X.shape
         v = (X.reshape(o * m, k) @ params.T).reshape(o, m, -1)
-        e = np.exp(v - v.max(axis=1, keepdims=True))
-        return e[:, 0, :] / e.sum(axis=1)
+        v -= v.max(axis=1, keepdims=True)
+        np.exp(v, out=v)  # in place: the (occasions x places x draws) array is the cost here
+        return v[:, 0, :] / v.sum(axis=1)
     # P_o0 = e^{v_o0} / (e^{v_o0} + sum_{j>0} e^{v_oj}) (McFadden 1974)
     return expit(X[:, 0, :] @ params.T - others)
 

@@ -1,0 +1,114 @@
+"""The worst-case bias problem of Rambachan & Roth's fixed-length confidence interval, compiled once.
+
+moderndid's FLCI (``moderndid.didhonest.fixed_length_ci``) finds the standard deviation ``h`` of
+the affine estimator that minimises the interval's half-length by golden-section search; each
+step solves the second-order cone program of ``maximize_bias`` (Rambachan & Roth 2023, eq. 17)
+at a new ``h``. moderndid builds and compiles a fresh cvxpy problem each time, and the
+compilation, not the solve, is what costs: a breakdown search of the smoothness bound solves
+about 400 of them. Only ``h`` changes between steps, and the objective does not depend on the
+smoothness bound M at all (M scales the optimum). Here the same program, with the same objective
+and constraints in the same order, is written once per covariance matrix with ``h**2`` as a cvxpy
+``Parameter`` (disciplined parametrised programming), so each later step only refills the
+solver's data and calls Clarabel. tests/test_honest_bias.py checks the two give the same numbers.
+
+May import: (numpy, cvxpy only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import numpy as np
+
+#: Compiled problems kept per process (a memo year needs one per covariance matrix).
+_CACHE_SIZE: int = 8
+_problems: dict[tuple, tuple] = {}
+
+
+def _bias_problem(sigma: np.ndarray, n_pre: int, n_post: int, weights: np.ndarray) -> tuple:
+    """The SOCP of moderndid's ``maximize_bias`` with ``h**2`` a parameter: (problem, variables, h2)."""
+    import cvxpy as cp
+
+    key = (sigma.tobytes(), sigma.shape, n_pre, n_post, np.asarray(weights, dtype=float).tobytes())
+    if key in _problems:
+        return _problems[key]
+    x = cp.Variable(2 * n_pre)
+    # the constant part of the bias of the post-period weights (Rambachan & Roth 2023, eq. 17)
+    constant = sum(abs(np.dot(np.arange(1, s + 1), weights[(n_post - s): n_post])) for s in range(1, n_post + 1)) \
+        - np.dot(np.arange(1, n_post + 1), weights)
+    objective = cp.Minimize(constant + cp.sum(x[:n_pre]))
+    slack, w = x[:n_pre], x[n_pre:]
+    lower = np.tril(np.ones((n_pre, n_pre)))
+    constraints = [-slack <= lower @ w, lower @ w <= slack, cp.sum(w) == np.dot(np.arange(1, n_post + 1), weights)]
+    levels = np.eye(n_pre) - np.eye(n_pre, k=-1)  # first differences to levels
+    stacked = np.hstack([np.zeros((n_pre, n_pre)), levels])
+    s_pre, s_pre_post = sigma[:n_pre, :n_pre], sigma[:n_pre, n_pre:]
+    s_post = weights @ sigma[n_pre:, n_pre:] @ weights
+    h2 = cp.Parameter(nonneg=True)
+    variance = cp.quad_form(x, stacked.T @ s_pre @ stacked) + (2 * stacked.T @ s_pre_post @ weights) @ x + s_post
+    constraints.append(variance <= h2)
+    problem = cp.Problem(objective, constraints)
+    if len(_problems) >= _CACHE_SIZE:
+        _problems.pop(next(iter(_problems)))
+    _problems[key] = (problem, x, h2)
+    return _problems[key]
+
+
+def maximize_bias(h: float, sigma: np.ndarray, n_pre_periods: int, n_post_periods: int,
+                  post_period_weights: np.ndarray, smoothness_bound: float = 1.0) -> dict:
+    """The worst-case bias of moderndid's ``maximize_bias`` (same arguments and result) on a problem compiled once.
+
+    Parameters
+    ----------
+    h : float
+        Bound on the standard deviation of the affine estimator.
+    sigma : numpy.ndarray
+        Covariance matrix of the event-study coefficients (pre periods first).
+    n_pre_periods, n_post_periods : int
+        Numbers of pre- and post-recognition coefficients.
+    post_period_weights : numpy.ndarray
+        Weights of the post-period coefficients in the target parameter.
+    smoothness_bound : float
+        M: scales the optimum (the program itself does not depend on it).
+
+    Returns
+    -------
+    dict
+        ``status``, ``value`` (worst-case bias times M), ``optimal_x``, ``optimal_w`` and
+        ``optimal_l`` (pre-period weights in levels), as moderndid returns them.
+    """
+    import cvxpy as cp
+
+    weights = np.asarray(post_period_weights, dtype=float)
+    problem, x, h2 = _bias_problem(np.asarray(sigma, dtype=float), n_pre_periods, n_post_periods, weights)
+    failed = {"status": "failed", "value": np.inf, "optimal_x": None, "optimal_w": None, "optimal_l": None}
+    h2.value = h**2
+    try:
+        problem.solve(solver=cp.CLARABEL, verbose=False)
+    except (ValueError, RuntimeError, cp.error.SolverError) as err:
+        return failed | {"status": f"error: {err!s}"}
+    if problem.status not in ("optimal", "optimal_inaccurate"):
+        return failed
+    w = x.value[n_pre_periods:]
+    levels = np.empty_like(w)
+    levels[0], levels[1:] = w[0], np.diff(w)
+    return {"status": "optimal", "value": problem.value * smoothness_bound, "optimal_x": x.value,
+            "optimal_w": w, "optimal_l": levels}
+
+
+@contextlib.contextmanager
+def compiled_once() -> Iterator[None]:
+    """Within the block, moderndid's FLCI solves its bias problems with :func:`maximize_bias`.
+
+    moderndid looks the function up in its module at each call, so the block swaps the module's
+    attribute and restores it on the way out (even when the block raises).
+    """
+    from moderndid.didhonest import fixed_length_ci
+
+    original = fixed_length_ci.maximize_bias
+    fixed_length_ci.maximize_bias = maximize_bias
+    try:
+        yield
+    finally:
+        fixed_length_ci.maximize_bias = original
