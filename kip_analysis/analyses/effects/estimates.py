@@ -2,7 +2,7 @@
 its exclusion rules counted), the balance table, heterogeneity by subgroup with the headline
 estimator, the simulation's true effects and what a census extract could detect.
 
-May import: errors, estimators (did, power).
+May import: errors, estimators (did, power), analyses.effects.params.
 """
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kip_analysis.analyses.effects.params import COVARIATES, OUTCOMES  # noqa: F401 (also read from here)
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.did import callaway_santanna, cohort_sizes
 from kip_analysis.estimators.power import minimum_detectable_effect
 
-#: Outcomes the analysis can study: log of a positive panel column, or a 0/1 indicator.
-OUTCOMES: dict[str, str] = {
-    "log_revenue": "revenue_vnd_bn", "log_employment": "employment", "exporter": "exports_usd_m",
-}
-#: Time-invariant covariates for doubly robust estimation.
-COVARIATES: tuple[str, ...] = ("size_base", "fdi")
 #: The rules that make the estimation sample, as the memo states them.
 SAMPLE_RULES: str = (
     "unbalanced panel: each ATT(g,t) uses the firms observed in both year t and its base year, so firms that enter "

@@ -1,6 +1,6 @@
 """Parameters of the programme-effects analysis (``02_programme_effects``), validated.
 
-May import: checks, errors, data.simulated_panel, estimators.did_types, analyses.effects.estimates. The memo batch
+May import: checks, errors, data.simulated_panel, estimators.did_types. The memo batch
 calls :func:`validate` in the parent process before any kernel starts; the notebook calls the
 same function.
 """
@@ -10,11 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kip_analysis import config
-from kip_analysis.analyses.effects.estimates import COVARIATES, OUTCOMES
 from kip_analysis.checks import check_choice, check_data_source, check_int, check_year
 from kip_analysis.data.simulated_panel import VARIANTS
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.did_types import CONTROL_GROUPS
+
+#: Outcomes the analysis can study: log of a positive panel column, or a 0/1 indicator.
+OUTCOMES: dict[str, str] = {
+    "log_revenue": "revenue_vnd_bn", "log_employment": "employment", "exporter": "exports_usd_m",
+}
+#: Time-invariant covariates for doubly robust estimation.
+COVARIATES: tuple[str, ...] = ("size_base", "fdi")
 
 
 @dataclass(frozen=True)
