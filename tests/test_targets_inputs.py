@@ -12,7 +12,7 @@ import sys
 import pandas as pd
 import pytest
 
-from kip_analysis import config
+from kip_analysis import config, memory
 from kip_analysis.analyses.targets import backtest, shares, verdicts
 from kip_analysis.data import anchors, plausibility, processed
 from kip_analysis.data.raw import load_table
@@ -127,7 +127,8 @@ def test_a_new_years_sourced_row_brings_its_memo_with_no_code_change(tmp_path):
     with (copy / "data" / "raw" / "web" / "web_figures_2026.csv").open("a", encoding="utf-8") as f:
         f.write(row)
     env = {**os.environ, "KIP_ROOT": str(copy), "KIP_SHARED_DIR": str(config.SHARED), "MPLBACKEND": "Agg",
-           "KIP_ALLOW_EDITED_RAW": "1"}  # a local edit of a received file: allowed only when asked for
+           "KIP_ALLOW_EDITED_RAW": "1",  # a local edit of a received file: allowed only when asked for
+           "KIP_CACHE_DIR": str(memory.cache_dir() or "none")}  # shared work is keyed by content: the copy reuses it
     out = tmp_path / "reports"
     done = subprocess.run([sys.executable, "-m", "kip_analysis.batch", "--years", str(new_year), "--out", str(out),
                            "--jobs", "2"], env=env, cwd=copy, capture_output=True, text=True, timeout=900)

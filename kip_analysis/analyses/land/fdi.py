@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import norm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
 from kip_analysis.data.locations import haversine_km
@@ -87,8 +89,8 @@ class PoissonFit:
 
 def poisson_fit(data: pd.DataFrame, covariates: tuple[str, ...]) -> PoissonFit:
     """Poisson regression of projects on a constant and ``covariates``, HC3 covariance."""
-    X = sm.add_constant(data[list(covariates)].astype(float))
-    fit = sm.GLM(data["projects"].astype(float), X, family=sm.families.Poisson()).fit()
+    X = add_constant(data[list(covariates)].astype(float))
+    fit = GLM(data["projects"].astype(float), X, family=families.Poisson()).fit()
     cov = poisson_hc(X.to_numpy(), data["projects"].to_numpy(dtype=float), fit.mu, "HC3")
     return PoissonFit(fit.params, cov, np.asarray(fit.mu))
 
@@ -115,7 +117,7 @@ def _counterfactual(data: pd.DataFrame, fit: PoissonFit, covariates: tuple[str, 
     method on logit(s') (numerical gradient in all coefficients, HC3 covariance), mapped back,
     and, for comparison, the 2.5-97.5% range of s' over 4,000 draws from N(beta, V_HC3) (seeded).
     """
-    X = sm.add_constant(data[list(covariates)].astype(float)).to_numpy()
+    X = add_constant(data[list(covariates)].astype(float)).to_numpy()
     hanoi = int(np.flatnonzero(data["gso_code"].to_numpy() == HANOI)[0])
     k = list(fit.params.index).index("land_access")
     delta = new_value - X[hanoi, k]

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import norm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from kip_analysis.analyses.land.fdi import LEAVE_OUT, distances
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
@@ -102,7 +103,7 @@ def poisson_fe(data: pd.DataFrame, outcome: str, terms: tuple[str, ...], provinc
     X = pd.concat([d[list(terms)].astype(float), *dummies], axis=1)
     X.insert(0, "const", 1.0)
     y = d[outcome].to_numpy(dtype=float)
-    fit = sm.GLM(y, X, family=sm.families.Poisson()).fit(tol=1e-13, maxiter=200)
+    fit = GLM(y, X, family=families.Poisson()).fit(tol=1e-13, maxiter=200)
     mu = np.asarray(fit.mu)
     Xa = X.to_numpy()
     bread = np.linalg.inv(Xa.T @ (mu[:, None] * Xa))
