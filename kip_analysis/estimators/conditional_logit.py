@@ -61,9 +61,8 @@ def pieces(beta: np.ndarray, X: np.ndarray, chosen: np.ndarray
     idx = np.arange(len(chosen))
     loglik = float(np.log(prob[idx, chosen]).sum())
     scores = X[idx, chosen] - xbar
-    dev = (X - xbar[:, None, :]).reshape(-1, X.shape[2])
-    # H = -sum_oj P_oj (x_oj - xbar_o)(x_oj - xbar_o)' as one matrix product (a three-operand einsum loops in C)
-    hessian = -((dev * prob.reshape(-1, 1)).T @ dev)
+    dev = X - xbar[:, None, :]
+    hessian = -np.einsum("oj,ojk,ojl->kl", prob, dev, dev)
     return loglik, scores, hessian, prob
 
 
