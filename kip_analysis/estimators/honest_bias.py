@@ -11,28 +11,30 @@ and constraints in the same order, is written once per covariance matrix with ``
 ``Parameter`` (disciplined parametrised programming), so each later step only refills the
 solver's data and calls Clarabel. tests/test_honest_bias.py checks the two give the same numbers.
 
-May import: (numpy, cvxpy only).
+May import: (numpy, cvxpy and moderndid's own helpers only).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 
 import numpy as np
 
-#: Compiled problems kept per process (a memo year needs one per covariance matrix).
-_CACHE_SIZE: int = 8
-_problems: dict[tuple, tuple] = {}
-
 
 def _bias_problem(sigma: np.ndarray, n_pre: int, n_post: int, weights: np.ndarray) -> tuple:
     """The SOCP of moderndid's ``maximize_bias`` with ``h**2`` a parameter: (problem, variables, h2)."""
-    import cvxpy as cp
+    return _compiled(sigma.tobytes(), sigma.shape, n_pre, n_post, weights.tobytes())
 
-    key = (sigma.tobytes(), sigma.shape, n_pre, n_post, np.asarray(weights, dtype=float).tobytes())
-    if key in _problems:
-        return _problems[key]
+
+@functools.lru_cache(maxsize=8)  # a memo year needs one per covariance matrix
+def _compiled(sigma_bytes: bytes, shape: tuple[int, int], n_pre: int, n_post: int, weights_bytes: bytes) -> tuple:
+    import cvxpy as cp
+    from moderndid.didhonest.fixed_length_ci import _create_diff_matrix
+
+    sigma = np.frombuffer(sigma_bytes).reshape(shape)
+    weights = np.frombuffer(weights_bytes)
     x = cp.Variable(2 * n_pre)
     # the constant part of the bias of the post-period weights (Rambachan & Roth 2023, eq. 17)
     constant = sum(abs(np.dot(np.arange(1, s + 1), weights[(n_post - s): n_post])) for s in range(1, n_post + 1)) \
@@ -41,18 +43,13 @@ def _bias_problem(sigma: np.ndarray, n_pre: int, n_post: int, weights: np.ndarra
     slack, w = x[:n_pre], x[n_pre:]
     lower = np.tril(np.ones((n_pre, n_pre)))
     constraints = [-slack <= lower @ w, lower @ w <= slack, cp.sum(w) == np.dot(np.arange(1, n_post + 1), weights)]
-    levels = np.eye(n_pre) - np.eye(n_pre, k=-1)  # first differences to levels
-    stacked = np.hstack([np.zeros((n_pre, n_pre)), levels])
+    stacked = np.hstack([np.zeros((n_pre, n_pre)), _create_diff_matrix(n_pre)])  # first differences to levels
     s_pre, s_pre_post = sigma[:n_pre, :n_pre], sigma[:n_pre, n_pre:]
     s_post = weights @ sigma[n_pre:, n_pre:] @ weights
     h2 = cp.Parameter(nonneg=True)
     variance = cp.quad_form(x, stacked.T @ s_pre @ stacked) + (2 * stacked.T @ s_pre_post @ weights) @ x + s_post
     constraints.append(variance <= h2)
-    problem = cp.Problem(objective, constraints)
-    if len(_problems) >= _CACHE_SIZE:
-        _problems.pop(next(iter(_problems)))
-    _problems[key] = (problem, x, h2)
-    return _problems[key]
+    return cp.Problem(objective, constraints), x, h2
 
 
 def maximize_bias(h: float, sigma: np.ndarray, n_pre_periods: int, n_post_periods: int,
@@ -79,9 +76,10 @@ def maximize_bias(h: float, sigma: np.ndarray, n_pre_periods: int, n_post_period
         ``optimal_l`` (pre-period weights in levels), as moderndid returns them.
     """
     import cvxpy as cp
+    from moderndid.didhonest.fixed_length_ci import _weights_to_l
 
-    weights = np.asarray(post_period_weights, dtype=float)
-    problem, x, h2 = _bias_problem(np.asarray(sigma, dtype=float), n_pre_periods, n_post_periods, weights)
+    weights = np.ascontiguousarray(post_period_weights, dtype=float)
+    problem, x, h2 = _bias_problem(np.ascontiguousarray(sigma, dtype=float), n_pre_periods, n_post_periods, weights)
     failed = {"status": "failed", "value": np.inf, "optimal_x": None, "optimal_w": None, "optimal_l": None}
     h2.value = h**2
     try:
@@ -91,10 +89,8 @@ def maximize_bias(h: float, sigma: np.ndarray, n_pre_periods: int, n_post_period
     if problem.status not in ("optimal", "optimal_inaccurate"):
         return failed
     w = x.value[n_pre_periods:]
-    levels = np.empty_like(w)
-    levels[0], levels[1:] = w[0], np.diff(w)
     return {"status": "optimal", "value": problem.value * smoothness_bound, "optimal_x": x.value,
-            "optimal_w": w, "optimal_l": levels}
+            "optimal_w": w, "optimal_l": _weights_to_l(w)}
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kip_analysis.analyses.effects.params import COVARIATES, OUTCOMES  # noqa: F401 (also read from here)
+from kip_analysis.analyses.effects.params import OUTCOMES
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators.did import callaway_santanna, cohort_sizes
 from kip_analysis.estimators.power import minimum_detectable_effect
