@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed-stamp
 # are validate-run-display over kip_analysis.analyses.*.run, tested in-process (tests/test_*_run.py) and run
 # headless by the memo batch and tests/test_notebooks.py; nbval would only re-run them.
 NBVAL_NOTEBOOKS := notebooks/01_programme_facts.ipynb
+# two pytest workers (pytest-xdist): the tests reading the session's memo batch share one (tests/conftest.py)
+XDIST ?= -n 2 --dist loadgroup
 
 .DEFAULT_GOAL := help
 .PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data clean-cache
@@ -34,14 +36,14 @@ pdf: $(STAMP) ## set up, then print each memo.html in reports/ to memo.pdf (head
 
 test: $(STAMP) ## set up, then run lint, unit/reference/notebook tests and nbval
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 	$(PY) -m pytest -o addopts="--strict-markers -ra" --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(NBVAL_NOTEBOOKS)
 
 test-browser: $(STAMP) ## the reviewer's-eye browser tests only (needs Debian chromium + chromium-driver)
 	KIP_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser tests/test_browser.py
 
 test-fast: $(STAMP) ## unit tests only (skips notebook execution)
-	$(PY) -m pytest -m "not notebook and not browser and not slow"
+	$(PY) -m pytest $(XDIST) -m "not notebook and not browser and not slow"
 
 data: $(STAMP) ## rebuild data/processed/ from data/raw/
 	$(PY) -m kip_analysis.data.processed

@@ -10,6 +10,14 @@ from kip_analysis import config
 from kip_analysis.data import catalog
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test``: ``-n 2 --dist loadgroup``) every test that reads the session's memo
+    batch runs on the same worker, so the batch is built once, not once per worker."""
+    for item in items:
+        if "memo_batch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("memo_batch"))
+
+
 @pytest.fixture(scope="session")
 def facts_text() -> str:
     return catalog.get("programme_facts").path.read_text(encoding="utf-8")
