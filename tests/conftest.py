@@ -10,6 +10,7 @@ from kip_analysis import config
 from kip_analysis.data import catalog
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``make test``: ``-n 2 --dist loadgroup``) every test that reads the session's memo
     batch runs on the same worker, so the batch is built once, not once per worker."""

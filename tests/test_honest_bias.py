@@ -51,5 +51,20 @@ def test_flci_inside_the_block_equals_moderndid_and_the_block_restores_it():
     np.testing.assert_allclose(ours["lb"], theirs["lb"], rtol=1e-8)
     np.testing.assert_allclose(ours["ub"], theirs["ub"], rtol=1e-8)
     with pytest.raises(RuntimeError), honest_bias.compiled_once():
+        assert fixed_length_ci._folded_normal_cdf is honest_bias.folded_normal_cdf
         raise RuntimeError("inside")
     assert fixed_length_ci.maximize_bias is original
+    assert fixed_length_ci._folded_normal_cdf is not honest_bias.folded_normal_cdf
+
+
+def test_folded_normal_cdf_gives_moderndids_bits_and_critical_values():
+    from moderndid.didhonest import fixed_length_ci
+
+    rng = np.random.default_rng(7)
+    for x, mu, sd, p in zip(rng.uniform(0, 6, 300), rng.uniform(0, 4, 300), rng.uniform(0.1, 3, 300),
+                            rng.uniform(0, 1, 300), strict=True):
+        assert honest_bias.folded_normal_cdf(x, mu, sd, p) == fixed_length_ci._folded_normal_cdf(x, mu, sd, p)
+    theirs = [fixed_length_ci.folded_normal_quantile(0.95, mu, 1.0) for mu in (0.3, 1.2, 2.5)]
+    with honest_bias.compiled_once():
+        ours = [fixed_length_ci.folded_normal_quantile(0.95, mu, 1.0) for mu in (0.3, 1.2, 2.5)]
+    assert ours == theirs

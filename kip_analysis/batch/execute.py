@@ -28,6 +28,7 @@ from kip_analysis.batch import signals, staging
 from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
 from kip_analysis.batch.index import write_index
 from kip_analysis.batch.jobs import (
+    COST_HINT,
     MEMO_NOTEBOOK,
     Job,
     Outcome,
@@ -215,56 +216,84 @@ class Interrupted(Exception):  # noqa: N818 - it is the user's Ctrl-C, not an er
 
 
 def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, force: bool,
-            bar: tqdm | None = None) -> list[Outcome]:
+            bar: tqdm | None = None, then=None) -> list[Outcome]:
     """Run jobs across ``n_jobs`` kernels, advancing ``bar`` (the batch's one progress bar).
+
+    Jobs start in the order given, at most ``n_jobs`` at a time. ``then(outcome) -> (outcomes, jobs)``,
+    called as each outcome is known, returns outcomes it settled (linked or skipped jobs) and jobs that
+    have become ready (a memo once its year's analyses are done, their keys added to ``keys``); ready
+    jobs start before the queued ones, so a memo does not wait for other years' analyses.
 
     Raises
     ------
     Interrupted
         On Ctrl-C or SIGTERM: queued jobs are cancelled and running kernels killed within seconds.
     """
-    outcomes = [Outcome(j.label, j.notebook, j.year, j.scenario, "cached", html=str(j.html),
-                        executed=str(j.executed))
-                for j in jobs if not force and is_cached(j, keys[j.label][0])]
-    cached = {o.label for o in outcomes}
-    jobs = [j for j in jobs if j.label not in cached]
-    if bar is not None:
-        bar.update(len(cached))
-    if not jobs:
-        return outcomes
-    log_path = Path(jobs[0].out_dir).parent / "batch_kernels.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
-                               initializer=_quiet_worker, initargs=(str(log_path),))
-    threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
-    running = {}
+    outcomes: list[Outcome] = []
+    queue, ready = list(jobs), []
+    running: dict = {}
+    pool = None
+
+    def settle(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if bar is not None:
+            bar.update(1)
+        if then is not None:
+            more, fresh = then(outcome)
+            for extra in more:
+                outcomes.append(extra)
+                if bar is not None:
+                    bar.update(1)
+            ready.extend(fresh)
+
+    def next_job() -> Job | None:
+        while ready or queue:
+            job = (ready or queue).pop(0)
+            if not force and is_cached(job, keys[job.label][0]):
+                settle(Outcome(job.label, job.notebook, job.year, job.scenario, "cached", html=str(job.html),
+                               executed=str(job.executed)))
+                continue
+            return job
+        return None
+
     try:
-        running = {pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
-                               why_rebuilt(job, keys[job.label][1], force)): job for job in jobs}
-        while running:
+        while True:
+            while len(running) < max(1, n_jobs) and (job := next_job()) is not None:
+                if pool is None:
+                    log_path = Path(job.out_dir).parent / "batch_kernels.log"
+                    log_path.parent.mkdir(parents=True, exist_ok=True)
+                    pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
+                                               initializer=_quiet_worker, initargs=(str(log_path),))
+                threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
+                running[pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
+                                    why_rebuilt(job, keys[job.label][1], force))] = job
+            if not running:
+                break
             if bar is not None:
-                bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())[:n_jobs]))
+                bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())))
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 job = running.pop(future)
                 try:
-                    outcomes.append(future.result())
+                    outcome = future.result()
                 except Exception as err:  # the worker itself died
-                    outcomes.append(Outcome(job.label, job.notebook, job.year, job.scenario,
-                                            "failed", error=f"{type(err).__name__}: {err}"))
-                if bar is not None:
-                    bar.update(1)
+                    outcome = Outcome(job.label, job.notebook, job.year, job.scenario, "failed",
+                                      error=f"{type(err).__name__}: {err}")
+                settle(outcome)
     except KeyboardInterrupt:
         signals.second_interrupt_exits()
         for future in running:
             future.cancel()
-        for process in list(getattr(pool, "_processes", {}).values()):
-            signals.kill_tree(process.pid)
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                signals.kill_tree(process.pid)
+            pool.shutdown(wait=False, cancel_futures=True)
         outcomes += [Outcome(j.label, j.notebook, j.year, j.scenario, "interrupted",
-                             error="stopped by Ctrl-C or SIGTERM before it finished") for j in running.values()]
+                             error="stopped by Ctrl-C or SIGTERM before it finished")
+                     for j in [*running.values(), *ready, *queue]]
         raise Interrupted(sorted(outcomes, key=lambda o: o.label)) from None
-    pool.shutdown(wait=True)
+    if pool is not None:
+        pool.shutdown(wait=True)
     return sorted(outcomes, key=lambda o: o.label)
 
 
@@ -329,6 +358,59 @@ def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome
                                                    "was published; the last good memo is kept"
 
 
+def longest_first(jobs: list[Job]) -> list[Job]:
+    """Jobs in the order they should start: longest expected run first (:data:`jobs.COST_HINT`, later years
+    before earlier ones, their panels being longer), so the two kernels finish together instead of one
+    idling while the other runs the last long notebook.
+    """
+    return sorted(jobs, key=lambda j: (-COST_HINT.get(j.notebook, 1), -j.year))
+
+
+def _pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tuple[int, str]], memo: Path | None,
+              keys: dict, shared: Shared, stage_dir: Path, declared: dict, source_dir: Path) -> tuple:
+    """The ``then`` of :func:`run_all` for a batch, and the memos ready from the start.
+
+    When a notebook finishes, it is linked into the scenarios that share it; when every analysis of a
+    year and scenario has finished, its memo becomes ready (or is skipped, keeping the last good memo,
+    if one of them failed).
+    """
+    followers: dict[str, list[Job]] = {}
+    for label, primary in shared_jobs.items():
+        followers.setdefault(primary.label, []).append(next(j for j in jobs if j.label == label))
+    waiting = {g: {j.label for j in jobs if (j.year, j.scenario) == g} for g in groups}
+    failed: set[tuple[int, str]] = set()
+
+    def ready(group: tuple[int, str]) -> tuple[list[Outcome], list[Job]]:
+        job = memo_job(group[0], group[1], stage_dir, declared, source_dir)
+        if group in failed:
+            return [Outcome(job.label, job.notebook, group[0], group[1], "skipped",
+                            error="an analysis notebook failed; last good memo kept", html=str(job.html))], []
+        keys[job.label] = cache_key(job, shared, sorted((job.folder / "results").glob("*.json")))
+        return [], [job]
+
+    def then(outcome: Outcome) -> tuple[list[Outcome], list[Job]]:
+        if outcome.notebook == MEMO_NOTEBOOK:
+            return [], []
+        settled = [outcome]
+        primary = next((j for j in jobs if j.label == outcome.label), None)
+        linked = [link_shared(job, primary, outcome) for job in followers.get(outcome.label, [])]
+        more, fresh = list(linked), []
+        for done in settled + linked:
+            group = (done.year, done.scenario)
+            if done.status not in ("built", "cached", "shared"):
+                failed.add(group)
+            waiting[group].discard(done.label)
+            if not waiting[group] and memo is not None:
+                skipped, memos = ready(group)
+                more += skipped
+                fresh += memos
+        return more, fresh
+
+    # a year with no analysis notebook to wait for (a source folder holding only the memo) starts with its memo
+    first = [job for g in groups if not waiting[g] and memo is not None for job in ready(g)[1]]
+    return then, first
+
+
 def warm_shared(jobs: list[Job]) -> None:
     """Compute, once and before any kernel starts, the work several notebooks share through the disk
     cache (:mod:`kip_analysis.memory`): the SIMULATED firm panel of each variant the jobs use.
@@ -375,28 +457,8 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
         bar = tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
         try:
             to_run, shared_jobs = share_jobs(jobs, declared)
-            outcomes = run_all(to_run, keys, n_jobs, force, bar)
-            by_label = {o.label: o for o in outcomes}
-            for job in jobs:
-                if job.label in shared_jobs:
-                    primary = shared_jobs[job.label]
-                    outcomes.append(link_shared(job, primary, by_label[primary.label]))
-                    bar.update(1)
-            if memo is not None:
-                failed = {(o.year, o.scenario) for o in outcomes if o.status == "failed"}
-                memo_jobs, skipped = [], []
-                for year, scenario in groups:
-                    job = memo_job(year, scenario, stage_dir, declared, source_dir)
-                    if (year, scenario) in failed:
-                        bar.update(1)
-                        skipped.append(Outcome(job.label, job.notebook, year, scenario, "skipped",
-                                               error="an analysis notebook failed; last good memo kept",
-                                               html=str(job.html)))
-                    else:
-                        memo_jobs.append(job)
-                keys.update({j.label: cache_key(j, shared, sorted((j.folder / "results").glob("*.json")))
-                             for j in memo_jobs})
-                outcomes += run_all(memo_jobs, keys, n_jobs, force, bar) + skipped
+            then, first = _pipeline(jobs, shared_jobs, groups, memo, keys, shared, stage_dir, declared, source_dir)
+            outcomes = run_all([*first, *longest_first(to_run)], keys, n_jobs, force, bar, then)
         except Interrupted as stop:
             bar.close()
             for year, scenario in groups:

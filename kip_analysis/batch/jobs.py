@@ -16,6 +16,10 @@ from kip_analysis.errors import ParameterError
 from kip_analysis.memory import shared
 
 MEMO_NOTEBOOK = "00_annual_memo"
+#: Core-seconds of each analysis notebook over a cold nine-year baseline batch (benchmarks/memo_batch.py,
+#: 2 cores, 2026-12-03). Only the order in which the batch starts its jobs depends on them: longest first.
+COST_HINT: dict[str, float] = {"02_programme_effects": 257, "04_land_relocation": 205, "03_targets": 184,
+                               "01_programme_facts": 65}
 
 
 @dataclass(frozen=True)
