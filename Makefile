@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 # headless by the memo batch and tests/test_notebooks.py; nbval would only re-run them.
 NBVAL_NOTEBOOKS := notebooks/01_programme_facts.ipynb
 # two pytest workers (pytest-xdist): the tests reading the session's memo batch share one (tests/conftest.py)
-XDIST ?= -n 2 --dist loadgroup
+XDIST ?= -n 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data clean-cache

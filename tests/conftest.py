@@ -10,13 +10,23 @@ from kip_analysis import config
 from kip_analysis.data import catalog
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test``: ``-n 2 --dist loadgroup``) every test that reads the session's memo
-    batch runs on the same worker, so the batch is built once, not once per worker."""
-    for item in items:
-        if "memo_batch" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("memo_batch"))
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (``make test`` runs ``-n 2``) every test module that reads the session's memo batch
+    runs on one worker, so the batch is built once, not once per worker; that group starts first (xdist's
+    load-scope scheduling orders scopes by size), every other test is its own unit of work.
+
+    (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but xdist 3.8 tags the groups on
+    ``item._nodeid``, which pytest 9 no longer reads.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    together = {p.name for p in Path(__file__).parent.glob("test_*.py") if "memo_batch" in p.read_text()}
+
+    class MemoBatchTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "memo_batch" if Path(nodeid.split("::", 1)[0]).name in together else nodeid
+
+    return MemoBatchTogether(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """Running the batch: each notebook under papermill in its own kernel, rendered to HTML with
 code hidden, its files published atomically; a failure is isolated to its own memo.
 
-May import: config, io, data.processed, batch.jobs, batch.cache, batch.index, batch.signals, batch.staging.
+May import: config, io, data.processed, batch.jobs, batch.cache, batch.index, batch.pipeline, batch.signals,
+batch.staging.
 
 A batch holds a lock on its output folder, builds every year and scenario in a staging copy and
 publishes a memo's folder only when all its notebooks succeeded (:mod:`kip_analysis.batch.staging`).
@@ -24,16 +25,14 @@ from tqdm import tqdm
 
 from kip_analysis import config, memory
 from kip_analysis.analyses.targets import scenarios
-from kip_analysis.batch import signals, staging
+from kip_analysis.batch import pipeline, signals, staging
 from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
 from kip_analysis.batch.index import write_index
 from kip_analysis.batch.jobs import (
-    COST_HINT,
     MEMO_NOTEBOOK,
     Job,
     Outcome,
     declared_parameters,
-    memo_job,
     notebooks,
     parse_overrides,
     plan,
@@ -297,40 +296,6 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
     return sorted(outcomes, key=lambda o: o.label)
 
 
-def share_jobs(jobs: list[Job], declared: dict[str, dict]) -> tuple[list[Job], dict[str, Job]]:
-    """The jobs to run, and for every job whose notebook does not take the scenario, the one job of its
-    notebook and year that runs for all scenarios (its files are linked into each scenario's folder).
-    """
-    run, shared, first = [], {}, {}
-    for job in jobs:
-        key = (job.notebook, job.year)
-        if "scenario" in declared.get(job.notebook, {}) or key not in first:
-            run.append(job)
-            first.setdefault(key, job)
-        else:
-            shared[job.label] = first[key]
-    return run, shared
-
-
-def link_shared(job: Job, primary: Job, outcome: Outcome) -> Outcome:
-    """Link the primary run's page, executed notebook, stamp and results into ``job``'s folder."""
-    if outcome.status in ("built", "cached"):
-        for src, dst in ((primary.html, job.html), (primary.executed, job.executed),
-                         (primary.executed.with_suffix(".cache.json"), job.executed.with_suffix(".cache.json")),
-                         (primary.results, job.results)):
-            if src.exists():
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-                tmp.unlink(missing_ok=True)
-                os.link(src, tmp)
-                tmp.replace(dst)
-    status = "shared" if outcome.status in ("built", "cached") else outcome.status
-    return Outcome(job.label, job.notebook, job.year, job.scenario, status, cell=outcome.cell, error=outcome.error,
-                   html=str(job.html), executed=str(job.executed),
-                   extra={"shared_with": primary.label, "fresh": outcome.status == "built",
-                          **({"why": outcome.extra["why"]} if "why" in outcome.extra else {})})
-
-
 def _final(outcome: Outcome, out_dir: Path) -> Outcome:
     """The outcome with its paths in the published folder instead of the staging copy."""
     stage = str(out_dir / staging.STAGING)
@@ -356,59 +321,6 @@ def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome
                     if o.status in ("built", "cached", "shared"):
                         o.extra["not_published"] = "another notebook of this memo did not finish: nothing of it " \
                                                    "was published; the last good memo is kept"
-
-
-def longest_first(jobs: list[Job]) -> list[Job]:
-    """Jobs in the order they should start: longest expected run first (:data:`jobs.COST_HINT`, later years
-    before earlier ones, their panels being longer), so the two kernels finish together instead of one
-    idling while the other runs the last long notebook.
-    """
-    return sorted(jobs, key=lambda j: (-COST_HINT.get(j.notebook, 1), -j.year))
-
-
-def _pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tuple[int, str]], memo: Path | None,
-              keys: dict, shared: Shared, stage_dir: Path, declared: dict, source_dir: Path) -> tuple:
-    """The ``then`` of :func:`run_all` for a batch, and the memos ready from the start.
-
-    When a notebook finishes, it is linked into the scenarios that share it; when every analysis of a
-    year and scenario has finished, its memo becomes ready (or is skipped, keeping the last good memo,
-    if one of them failed).
-    """
-    followers: dict[str, list[Job]] = {}
-    for label, primary in shared_jobs.items():
-        followers.setdefault(primary.label, []).append(next(j for j in jobs if j.label == label))
-    waiting = {g: {j.label for j in jobs if (j.year, j.scenario) == g} for g in groups}
-    failed: set[tuple[int, str]] = set()
-
-    def ready(group: tuple[int, str]) -> tuple[list[Outcome], list[Job]]:
-        job = memo_job(group[0], group[1], stage_dir, declared, source_dir)
-        if group in failed:
-            return [Outcome(job.label, job.notebook, group[0], group[1], "skipped",
-                            error="an analysis notebook failed; last good memo kept", html=str(job.html))], []
-        keys[job.label] = cache_key(job, shared, sorted((job.folder / "results").glob("*.json")))
-        return [], [job]
-
-    def then(outcome: Outcome) -> tuple[list[Outcome], list[Job]]:
-        if outcome.notebook == MEMO_NOTEBOOK:
-            return [], []
-        settled = [outcome]
-        primary = next((j for j in jobs if j.label == outcome.label), None)
-        linked = [link_shared(job, primary, outcome) for job in followers.get(outcome.label, [])]
-        more, fresh = list(linked), []
-        for done in settled + linked:
-            group = (done.year, done.scenario)
-            if done.status not in ("built", "cached", "shared"):
-                failed.add(group)
-            waiting[group].discard(done.label)
-            if not waiting[group] and memo is not None:
-                skipped, memos = ready(group)
-                more += skipped
-                fresh += memos
-        return more, fresh
-
-    # a year with no analysis notebook to wait for (a source folder holding only the memo) starts with its memo
-    first = [job for g in groups if not waiting[g] and memo is not None for job in ready(g)[1]]
-    return then, first
 
 
 def warm_shared(jobs: list[Job]) -> None:
@@ -456,9 +368,10 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
         total = len(jobs) + (len(groups) if memo is not None else 0)
         bar = tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
         try:
-            to_run, shared_jobs = share_jobs(jobs, declared)
-            then, first = _pipeline(jobs, shared_jobs, groups, memo, keys, shared, stage_dir, declared, source_dir)
-            outcomes = run_all([*first, *longest_first(to_run)], keys, n_jobs, force, bar, then)
+            to_run, shared_jobs = pipeline.share_jobs(jobs, declared)
+            then, first = pipeline.memo_pipeline(jobs, shared_jobs, groups, memo, keys, shared, stage_dir, declared,
+                                                 source_dir)
+            outcomes = run_all([*first, *pipeline.longest_first(to_run)], keys, n_jobs, force, bar, then)
         except Interrupted as stop:
             bar.close()
             for year, scenario in groups:

@@ -1,0 +1,62 @@
+"""What runs when (kip_analysis.batch.pipeline): longest notebooks first, a year's memo as soon as its own
+analyses are done, skipped when one of them failed; no kernel is started here."""
+
+from __future__ import annotations
+
+from kip_analysis import config
+from kip_analysis.batch import pipeline
+from kip_analysis.batch.cache import Shared
+from kip_analysis.batch.jobs import MEMO_NOTEBOOK, Outcome, declared_parameters, notebooks, plan
+
+
+def _plan(tmp_path, years, names=("baseline",)):
+    analysis, memo = notebooks()
+    declared = {p.stem: declared_parameters(p) for p in [*analysis, memo]}
+    jobs = plan(list(years), list(names), tmp_path, {}, declared)
+    return jobs, declared, memo
+
+
+def _done(job, status="built"):
+    return Outcome(job.label, job.notebook, job.year, job.scenario, status)
+
+
+def test_longest_notebooks_and_later_years_start_first(tmp_path):
+    jobs, _, _ = _plan(tmp_path, [2019, 2024])
+    order = [(j.notebook[:2], j.year) for j in pipeline.longest_first(jobs)]
+    assert order == [("02", 2024), ("02", 2019), ("04", 2024), ("04", 2019), ("03", 2024), ("03", 2019),
+                     ("01", 2024), ("01", 2019)]
+
+
+def test_a_memo_is_ready_when_its_own_analyses_are_done_and_skipped_after_a_failure(tmp_path):
+    jobs, declared, memo = _plan(tmp_path, [2019, 2020])
+    groups = [(2019, "baseline"), (2020, "baseline")]
+    keys: dict = {}
+    then, first = pipeline.memo_pipeline(jobs, {}, groups, memo, keys, Shared.now(), tmp_path, declared,
+                                         config.NOTEBOOKS)
+    assert first == []
+    by_year = {y: [j for j in jobs if j.year == y] for y in (2019, 2020)}
+    for job in by_year[2019][:-1]:
+        assert then(_done(job)) == ([], [])  # the year still waits for its last analysis
+    skipped, ready = then(_done(by_year[2019][-1]))
+    assert skipped == [] and [(j.notebook, j.year) for j in ready] == [(MEMO_NOTEBOOK, 2019)]
+    assert ready[0].label in keys  # its cache key, with the results the analyses wrote, is known
+    then(_done(by_year[2020][0], "failed"))
+    for job in by_year[2020][1:-1]:
+        then(_done(job))
+    skipped, ready = then(_done(by_year[2020][-1]))
+    assert ready == [] and [(o.label, o.status) for o in skipped] == [(f"2020/baseline/{MEMO_NOTEBOOK}", "skipped")]
+
+
+def test_scenario_free_runs_are_linked_into_each_scenario_before_its_memo(tmp_path):
+    jobs, declared, memo = _plan(tmp_path, [2021], ("baseline", "slow_growth"))
+    to_run, shared = pipeline.share_jobs(jobs, declared)
+    assert {j.notebook for j in to_run if j.scenario == "slow_growth"} == {"03_targets"}
+    groups = [(2021, "baseline"), (2021, "slow_growth")]
+    then, _ = pipeline.memo_pipeline(jobs, shared, groups, memo, {}, Shared.now(), tmp_path, declared,
+                                     config.NOTEBOOKS)
+    memos = []
+    for job in pipeline.longest_first(to_run):
+        linked, ready = then(_done(job))
+        assert all(o.status == "shared" for o in linked)
+        memos += [(j.year, j.scenario) for j in ready]
+    assert sorted(memos) == groups
