@@ -27,6 +27,16 @@ def test_longest_notebooks_and_later_years_start_first(tmp_path):
                      ("01", 2024), ("01", 2019)]
 
 
+def test_a_further_scenario_of_a_notebook_starts_after_every_first_run(tmp_path):
+    jobs, declared, _ = _plan(tmp_path, [2024, 2025], ("baseline", "slow_growth", "renewals"))
+    to_run, _ = pipeline.share_jobs(jobs, declared)
+    order = [(j.notebook[:2], j.year, j.scenario) for j in pipeline.longest_first(to_run)]
+    firsts = {(n, y) for n, y, _ in order[:8]}
+    assert len(firsts) == 8 and all(s == "baseline" for _, _, s in order[:8])  # each notebook and year once
+    assert order[8:] == [("03", 2025, "slow_growth"), ("03", 2025, "renewals"), ("03", 2024, "slow_growth"),
+                         ("03", 2024, "renewals")]
+
+
 def test_a_memo_is_ready_when_its_own_analyses_are_done_and_skipped_after_a_failure(tmp_path):
     jobs, declared, memo = _plan(tmp_path, [2019, 2020])
     groups = [(2019, "baseline"), (2020, "baseline")]

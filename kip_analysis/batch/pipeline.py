@@ -50,9 +50,16 @@ def link_shared(job: Job, primary: Job, outcome: Outcome) -> Outcome:
 def longest_first(jobs: list[Job]) -> list[Job]:
     """Jobs in the order they should start: longest expected run first (:data:`jobs.COST_HINT`, later years
     before earlier ones, their panels being longer), so the two kernels finish together instead of one
-    idling while the other runs the last long notebook.
+    idling while the other runs the last long notebook. A notebook's run for a further scenario of the same
+    year (03's scenarios) waits until every first run has started: the first computes the scenario-free work
+    the others read from the disk cache (:func:`kip_analysis.analyses.targets.run.scenario_free`), and two
+    of them side by side would both compute it.
     """
-    return sorted(jobs, key=lambda j: (-COST_HINT.get(j.notebook, 1), -j.year))
+    first, further, seen = [], [], set()
+    for job in sorted(jobs, key=lambda j: (-COST_HINT.get(j.notebook, 1), -j.year)):  # stable: plan order kept
+        (further if (job.notebook, job.year) in seen else first).append(job)
+        seen.add((job.notebook, job.year))
+    return first + further
 
 
 def memo_pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tuple[int, str]], memo: Path | None,
