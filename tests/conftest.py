@@ -10,6 +10,7 @@ from kip_analysis import config
 from kip_analysis.data import catalog
 
 
+@pytest.hookimpl(optionalhook=True)  # without pytest-xdist (make test XDIST=, -p no:xdist) it is never called
 def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist (``make test`` runs ``-n 2``) every test module that reads the session's memo batch
     runs on one worker, so the batch is built once, not once per worker; that group starts first (xdist's
