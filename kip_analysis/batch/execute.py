@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
@@ -215,7 +216,8 @@ class Interrupted(Exception):  # noqa: N818 - it is the user's Ctrl-C, not an er
 
 
 def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, force: bool,
-            bar: tqdm | None = None, then=None) -> list[Outcome]:
+            bar: tqdm | None = None,
+            then: Callable[[Outcome], tuple[list[Outcome], list[Job]]] | None = None) -> list[Outcome]:
     """Run jobs across ``n_jobs`` kernels, advancing ``bar`` (the batch's one progress bar).
 
     Jobs start in the order given, at most ``n_jobs`` at a time. ``then(outcome) -> (outcomes, jobs)``,
@@ -234,16 +236,11 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
     pool = None
 
     def settle(outcome: Outcome) -> None:
-        outcomes.append(outcome)
+        more, fresh = then(outcome) if then is not None else ([], [])
+        outcomes.extend([outcome, *more])
         if bar is not None:
-            bar.update(1)
-        if then is not None:
-            more, fresh = then(outcome)
-            for extra in more:
-                outcomes.append(extra)
-                if bar is not None:
-                    bar.update(1)
-            ready.extend(fresh)
+            bar.update(1 + len(more))
+        ready.extend(fresh)
 
     def next_job() -> Job | None:
         while ready or queue:
@@ -255,6 +252,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
             return job
         return None
 
+    threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
     try:
         while True:
             while len(running) < max(1, n_jobs) and (job := next_job()) is not None:
@@ -263,7 +261,6 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
                     log_path.parent.mkdir(parents=True, exist_ok=True)
                     pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
                                                initializer=_quiet_worker, initargs=(str(log_path),))
-                threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
                 running[pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
                                     why_rebuilt(job, keys[job.label][1], force))] = job
             if not running:

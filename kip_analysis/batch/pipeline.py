@@ -63,16 +63,17 @@ def longest_first(jobs: list[Job]) -> list[Job]:
 
 
 def memo_pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tuple[int, str]], memo: Path | None,
-              keys: dict, shared: Shared, stage_dir: Path, declared: dict, source_dir: Path) -> tuple:
+                  keys: dict, shared: Shared, stage_dir: Path, declared: dict, source_dir: Path) -> tuple:
     """The ``then`` of :func:`run_all` for a batch, and the memos ready from the start.
 
     When a notebook finishes, it is linked into the scenarios that share it; when every analysis of a
     year and scenario has finished, its memo becomes ready (or is skipped, keeping the last good memo,
     if one of them failed).
     """
+    by_label = {j.label: j for j in jobs}
     followers: dict[str, list[Job]] = {}
     for label, primary in shared_jobs.items():
-        followers.setdefault(primary.label, []).append(next(j for j in jobs if j.label == label))
+        followers.setdefault(primary.label, []).append(by_label[label])
     waiting = {g: {j.label for j in jobs if (j.year, j.scenario) == g} for g in groups}
     failed: set[tuple[int, str]] = set()
 
@@ -87,11 +88,9 @@ def memo_pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tup
     def then(outcome: Outcome) -> tuple[list[Outcome], list[Job]]:
         if outcome.notebook == MEMO_NOTEBOOK:
             return [], []
-        settled = [outcome]
-        primary = next((j for j in jobs if j.label == outcome.label), None)
-        linked = [link_shared(job, primary, outcome) for job in followers.get(outcome.label, [])]
+        linked = [link_shared(job, by_label[outcome.label], outcome) for job in followers.get(outcome.label, [])]
         more, fresh = list(linked), []
-        for done in settled + linked:
+        for done in [outcome, *linked]:
             group = (done.year, done.scenario)
             if done.status not in ("built", "cached", "shared"):
                 failed.add(group)
