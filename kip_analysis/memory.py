@@ -24,9 +24,9 @@ from typing import ParamSpec, TypeVar
 from kip_analysis import config
 from kip_analysis.versions import package_versions
 
-#: Libraries whose version can change a cached number (numbers, fits, robust intervals).
+#: Libraries whose version can change a cached result (numbers, fits, robust intervals, a table's HTML).
 LIBRARIES: tuple[str, ...] = ("pandas", "numpy", "scipy", "statsmodels", "pandera", "pyfixest", "moderndid",
-                              "cvxpy", "clarabel", "ecos", "joblib")
+                              "cvxpy", "clarabel", "ecos", "joblib", "great_tables")
 #: Suffixes of the package files whose bytes are in every key (code, templates, catalogs, styles).
 CODE_SUFFIXES: frozenset[str] = frozenset({".py", ".j2", ".json", ".po", ".mplstyle", ".css"})
 #: Size the cache is trimmed to at the start of a memo batch (least recently used first).

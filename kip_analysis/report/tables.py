@@ -2,7 +2,7 @@
 SIMULATED in the title where it applies (the :class:`~kip_analysis.report.section.Table`
 contract enforces that).
 
-May import: report.section, report.format.
+May import: memory, report.section, report.format.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ import re
 
 import pandas as pd
 
+from kip_analysis.memory import shared
 from kip_analysis.report.format import table_cell
 from kip_analysis.report.section import Table
 
 
-def _table_id(table: Table) -> str:
-    """A stable HTML id (great-tables draws a random one otherwise, and pages would not repeat)."""
-    return "t" + hashlib.sha256(table.title.encode()).hexdigest()[:10]
+def _table_id_of(title: str) -> str:
+    """A stable HTML id from a table's title (great-tables draws a random one otherwise, and pages would not
+    repeat).
+    """
+    return "t" + hashlib.sha256(title.encode()).hexdigest()[:10]
 
 
 #: Columns that hold calendar years or round years (printed without a thousands separator).
@@ -50,6 +53,10 @@ def column_cells(name: str, values: pd.Series) -> pd.Series:
 def to_html(table: Table) -> str:
     """The table as standalone HTML (inline styles only, no external resources).
 
+    Rendered once per content and read back from the disk cache afterwards (:mod:`kip_analysis.memory`):
+    great-tables fills its body one cell at a time (~0.1 s a table), and a year's tables are shown by
+    its analysis notebooks, the memo notebook and the memo files, and by every scenario's memo.
+
     Examples
     --------
     >>> t = Table("Rounds", "products", "facts c006, w003", pd.DataFrame({"round": [2018], "products": [61]}))
@@ -57,15 +64,21 @@ def to_html(table: Table) -> str:
     >>> "Rounds" in html and "Units: products" in html and "Sources: facts c006, w003" in html
     True
     """
+    columns = [str(c) for c in table.frame.columns]
+    cells = [list(column_cells(name, table.frame.iloc[:, j])) for j, name in enumerate(columns)]
+    return _render(table.title, table.units, table.source_note, columns, cells)
+
+
+@shared
+def _render(title: str, units: str, source_note: str, columns: list[str], cells: list[list[str]]) -> str:
+    """great-tables' HTML of a table of text cells (``cells``: one list per column)."""
     from great_tables import GT
 
-    frame = table.frame.copy()
-    frame.columns = [str(c) for c in frame.columns]
-    for column in frame.columns:
-        frame[column] = column_cells(column, frame[column])
-    gt = (GT(frame, id=_table_id(table))
-          .tab_header(title=table.title, subtitle=f"Units: {table.units}")
-          .tab_source_note(f"Sources: {table.source_note}")
+    frame = pd.DataFrame({j: pd.Series(column, dtype=object) for j, column in enumerate(cells)}).astype(str)
+    frame.columns = columns
+    gt = (GT(frame, id=_table_id_of(title))
+          .tab_header(title=title, subtitle=f"Units: {units}")
+          .tab_source_note(f"Sources: {source_note}")
           .tab_options(table_font_size="13px", heading_title_font_size="15px", heading_subtitle_font_size="12px",
                        table_width="100%"))
     return gt.as_raw_html()
