@@ -174,3 +174,30 @@ def test_the_land_answer_says_when_no_consultant_had_published_rents_yet():
     verdict = answers.land_answer(ranged, 2025).verdict
     assert "1.33 times its four neighbours' in 2021 (Savills)" in verdict and "1.2–2.8 across" in verdict
 
+
+
+def test_how_sure_says_why_a_question_is_not_answered():
+    """Not answered because a row is flagged is not 'not published'; a related number keeps its interval level."""
+    est = memo.all_estimates(_sections("undetermined"))
+    flagged = answers.targets_answer(est, 2025)
+    assert flagged.confidence == "Not answered" and "plausibility check" in flagged.rule
+    assert "not published" not in flagged.rule
+    cf = Estimate("land.fdi_counterfactual_share", "share", 20.1, "%", 19.2, 21.0, 0.9, status="estimate",
+                  extra={"share_before": 19.1, "year": 2023, "panel": True})
+    land = answers.land_answer({**est, cf.key: cf}, 2025)
+    assert "20.1% (90% CI 19.2% to 21.0%)" in land.number
+    assert land.rule.startswith("the data needed are not published") and "related finding" in land.rule
+    assert "90% interval" in land.rule and "95%" not in land.rule
+    assert answers.land_answer(est, 2025).rule == "the data needed are not published"  # no key number
+    vi = answers.land_answer({**est, cf.key: cf}, 2025, "vi")
+    assert "90%" in vi.rule and "công khai" in vi.rule
+
+
+def test_a_point_at_one_end_of_its_band_is_shown_as_the_band():
+    """An output share at constant prices is the top of its price band: the dashboard shows the band, not the point."""
+    at_top = Estimate("targets.x.value", "share", 25.3, "%", 20.8, 25.3, 1.0, status="estimate",
+                      extra={"value_year": 2022})
+    inside = Estimate("targets.x.value", "share", 22.0, "%", 20.8, 25.3, 1.0, status="estimate",
+                      extra={"value_year": 2022})
+    assert answers._value_text(at_top, "en") == "20.8–25.3% (estimate, 2022)"
+    assert answers._value_text(inside, "en") == "22.0% (band 20.8–25.3%, estimate, 2022)"

@@ -260,9 +260,26 @@ def test_share_history_draws_an_estimate_range_when_there_is_one(computed: dict,
                                    export_share_high=lambda d: d["export_share"] * 1.1)
     fig = figures.share_history(banded, tables[2025]["targets"], "export", 2025)
     rows = fig._kip_data[fig._kip_data["series"].str.contains("range")]
-    assert len(rows) == 2 * banded["export_share"].notna().sum()
+    drawn_years = banded["export_share"].notna() & (banded["export_share_flagged"] == "")
+    assert len(rows) == 2 * drawn_years.sum()
     assert set(np.round(plotted_values(fig, False), 6)) == set(np.round(fig._kip_data["value"], 6))
     assert "estimate range" in fig._kip_caption
+
+
+def test_share_history_withholds_a_share_resting_on_a_flagged_row(computed: dict, tables: dict) -> None:
+    """2023-2025's export shares rest on w023 (exports above revenue): no chart shows them."""
+    table = computed[2025]
+    withheld = table.loc[table["export_share_flagged"] != "", "year"].astype(int).tolist()
+    assert withheld == [2023, 2024, 2025]
+    assert table.loc[table["year"].isin(withheld), "export_share_flagged"].str.contains("w023").all()
+    fig = figures.share_history(table, tables[2025]["targets"], "export", 2025)
+    shown = fig._kip_data.loc[fig._kip_data["series"] == "computed export share", "x"].astype(int).tolist()
+    assert shown == [y for y in table["year"].astype(int) if y not in withheld and y <= 2025]
+    values = set(np.round(table.loc[table["year"].isin(withheld), "export_share"], 1))
+    text = fig._kip_caption + fig._kip_alt + " ".join(t.get_text() for t in fig.texts)
+    assert not any(f"{v:.1f}%" in text for v in values)
+    assert "Not drawn: 2023, 2024 and 2025" in fig._kip_caption and "w023 (exports above revenue)" in fig._kip_caption
+    assert "Not drawn: 2023, 2024 and 2025" in fig._kip_alt
 
 
 def test_lease_ratios_names_only_the_sources_in_the_frame(ratios: pd.DataFrame) -> None:

@@ -68,6 +68,9 @@ M: dict[str, str] = {
     "rule_medium": "estimated from sourced figures and stated assumptions; no single source row changes it",
     "rule_low": "a single source row changes the verdict, or the interval includes no change",
     "rule_none": "the data needed are not published",
+    "rule_none_flagged": "the figure it rests on fails a plausibility check",
+    "rule_none_related": "the data needed are not published; the key number is a related finding on public data, "
+                         "with its {ci} interval",
     "bottom_counts": "Since {first}, Hanoi has made {products} product recognitions and {firms} firm "
                      "recognitions in {rounds} rounds (a product or firm recognised again counts again).",
     "bottom_unmeasured": "What recognition did to firms, and whether lease costs push firms out of Hanoi, cannot "
@@ -147,8 +150,11 @@ class DashboardRow:
     keys: tuple[str, ...]  # the verdict estimates the row reads
 
 
-def _confidence(level: str, locale: str) -> tuple[str, str]:
-    return t(M[f"conf_{level}"], locale), t(M[f"rule_{level}"], locale)
+def _confidence(level: str, locale: str, why: str = "", **slots: str) -> tuple[str, str]:
+    """How sure, and the rule behind it (``why``: a reason a question is not answered, other than unpublished data;
+    ``slots``: its message's values).
+    """
+    return t(M[f"conf_{level}"], locale), t(M[f"rule_{level}_{why}" if why else f"rule_{level}"], locale, **slots)
 
 
 def _real(est: dict[str, Estimate], key: str) -> Estimate | None:
@@ -189,7 +195,9 @@ def _value_text(e: Estimate | None, locale: str) -> str:
     notes = []
     if e.unit == "%":
         text = percent(e.number, 1, locale)
-        if e.has_interval:
+        if e.has_interval and (percent(e.number, 1) in (percent(e.low, 1), percent(e.high, 1))):
+            text = value_range(e.low, e.high, "%", 1, locale)  # a point at one end of its band reads as central
+        elif e.has_interval:
             notes.append(t(M["band"], locale, band=value_range(e.low, e.high, "%", 1, locale)))
     else:
         text = number(e.number, 0, locale)
@@ -280,8 +288,9 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     change = (t(M["targets_change_flagged"], locale, tyear=year) if head.value == "undetermined"
               else t(M["targets_change_flip"], locale, tyear=year) if head.extra.get("robust") is False
               else t(M["targets_change"], locale, tyear=year))
-    return Answer("targets", t(M["q_targets"], locale), verdict, number_text, *_confidence(level, locale), change,
-                  level != "none")
+    why = "flagged" if head.value == "undetermined" else ""
+    return Answer("targets", t(M["q_targets"], locale), verdict, number_text, *_confidence(level, locale, why),
+                  change, level != "none")
 
 
 def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> Answer:
@@ -302,8 +311,9 @@ def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") ->
                  "interval": f"{cf.level:.0%} CI " + bounds(cf.low, cf.high, "%", locale)}
         number_text = (t(M["land_number"], locale, year=cf.extra["year"], **slots) if cf.extra.get("panel")
                        else t(M["land_number_2016"], locale, **slots))
-    return Answer("land", t(M["q_land"], locale), verdict, number_text, *_confidence(level, locale),
-                  t(M["land_settle"], locale), False)
+    return Answer("land", t(M["q_land"], locale), verdict, number_text,
+                  *(_confidence(level, locale, "related", ci=f"{cf.level:.0%}") if cf is not None
+                    else _confidence(level, locale)), t(M["land_settle"], locale), False)
 
 
 def answers(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> list[Answer]:

@@ -9,6 +9,8 @@ May import: report.format, report.chart_style.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -124,11 +126,14 @@ def _share_layers(ax: Axes, computed: pd.DataFrame, targets: pd.DataFrame, which
                   after: int | None = None) -> tuple[list[tuple], list, str, dict[str, str]]:
     """Draw the computed share (and its estimate range if the table has one), the target bands and the 100%
     line. Returns data rows, legend handles, caption and phrases for title and alt text (the title's target:
-    the first due in or after ``after``, else the latest).
+    the first due in or after ``after``, else the latest). A year whose share rests on a flagged row (a
+    non-empty ``{which}_share_flagged``) is not drawn; the caption names it and the rows.
     """
     col, unit = f"{which}_share", f"percent of {SHARE_OF[which]}"
     how = next((c for c in (f"denominator_{which}s_how", f"denominator_{which}_how") if c in computed), None)
     comp = computed[computed[col].notna()].sort_values("year")
+    flagged = comp[f"{col}_flagged"].fillna("").astype(str) if f"{col}_flagged" in comp else pd.Series("", comp.index)
+    withheld, comp = comp[flagged != ""], comp[flagged == ""]
     rows, has_range = [], {f"{col}_low", f"{col}_high"} <= set(comp.columns)
     rng = comp[comp[f"{col}_low"].notna() & comp[f"{col}_high"].notna()] if has_range else comp.iloc[0:0]
     if len(rng):
@@ -165,11 +170,18 @@ def _share_layers(ax: Axes, computed: pd.DataFrame, targets: pd.DataFrame, which
                f"force that year, from each round's sourced figure; denominator: {denominator})"
                + ("; shaded black: the computed share's estimate range" if len(rng) else "")
                + (f"; grey = targets {_listing(list(tg['target_id']))} (targets table), labelled by id." if len(tg)
-                  else "."))
+                  else ".")
+               + (f" Not drawn: {_listing([str(int(y)) for y in withheld['year']])}, whose share rests on a row the "
+                  "plausibility rules flag ("
+                  + _listing(sorted(set(re.findall(r"\S+ \([^)]*\)", " ".join(flagged[flagged != ""])))))
+                  + "); no number is shown until the row is corrected." if len(withheld) else ""))
     story = {"latest": "", "path": "no year has a share computed from sourced rows.", "target": "", "targets": ""}
     if len(comp):
         (y0, v0), (y1, v1) = ((int(r["year"]), percent(r[col])) for r in (comp.iloc[0], comp.iloc[-1]))
         story.update(latest=f"{v1} in {y1}", path=f"computed from sourced rows went from {v0} in {y0} to {v1} in {y1}.")
+    if len(withheld):
+        story["path"] += (f" Not drawn: {_listing([str(int(y)) for y in withheld['year']])} (the share rests on a row "
+                          "the plausibility rules flag).")
     if len(tg):
         ahead = tg[tg["target_year"] >= (after or (int(comp["year"].iloc[-1]) if len(comp) else 0))]
         t = (ahead if len(ahead) else tg.iloc[::-1]).iloc[0]

@@ -148,6 +148,20 @@ def rows_rested_on(values: pd.DataFrame, year: int, what: str, assumptions: Shar
     return " ".join(sorted(set(rows)))
 
 
+def flagged_in(text: str, flagged: dict[str, str]) -> str:
+    """The flagged fact ids (with the rule each breaks) among the words of ``text``, a list of rows.
+
+    Examples
+    --------
+    >>> flagged_in("w013 (firms/products) w023 sourced w072", {"w023": "exports_above_revenue"})
+    'w023 (exports above revenue)'
+    >>> flagged_in("b019", {"w023": "exports_above_revenue"})
+    ''
+    """
+    ids = sorted(set(text.split()) & set(flagged))
+    return " ".join(f"{i} ({flagged[i].replace('_', ' ')})" for i in ids)
+
+
 def in_force(values: pd.DataFrame, year: int, what: str, assumptions: ShareAssumptions) -> float:
     """Sum over rounds in force in ``year`` of their base-year value carried to ``year``."""
     live = live_rounds(values, year, assumptions)
@@ -254,7 +268,9 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
     """KIP output and export shares by year, numerators and denominators side by side.
 
     ``flag`` marks years whose share exceeds 100% (the numerator and denominator cannot be
-    on the same definition) or lacks a denominator.
+    on the same definition), lacks a denominator or rests on a row the plausibility rules flag;
+    ``output_share_flagged`` and ``export_share_flagged`` name those flagged rows (empty: none), so
+    that no exhibit shows a share the analysis itself flagged.
     """
     values = round_values(facts, rounds, assumptions)
     flagged = plausibility.flagged(facts)
@@ -272,13 +288,18 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
         flags = [f"{name} share over 100%" for name, s in (("output", out_share), ("export", exp_share)) if s > 100]
         if np.isnan(exp_share):
             flags.append("no export denominator")
+        exports_rows = rows_rested_on(values, year, "exports", assumptions, flagged)
+        revenue_rows = rows_rested_on(values, year, "revenue", assumptions, flagged)
+        bad = {"output": flagged_in(f"{revenue_rows} {pv.loc[year, 'how']}", flagged),
+               "export": flagged_in(f"{exports_rows} {ex.loc[year, 'how']}", flagged)}
+        flags += [f"{name} share rests on flagged {ids}" for name, ids in bad.items() if ids]
         rows.append({
             "year": year, "kip_revenue_vnd_bn": revenue,
-            "exports_rows": rows_rested_on(values, year, "exports", assumptions, flagged),
-            "revenue_rows": rows_rested_on(values, year, "revenue", assumptions, flagged),
+            "exports_rows": exports_rows, "revenue_rows": revenue_rows,
             "production_value_vnd_bn": pv.loc[year, "production_value_vnd_bn"], "output_share": out_share,
             "output_share_low": out_low, "output_share_high": out_high, "production_value_how": pv.loc[year, "how"],
             "kip_exports_usd_m": exports, "city_exports_usd_m": ex.loc[year, "exports_usd_m"],
             "export_share": exp_share, "denominator_exports_how": ex.loc[year, "how"], "flag": "; ".join(flags),
+            "output_share_flagged": bad["output"], "export_share_flagged": bad["export"],
         })
     return pd.DataFrame(rows)

@@ -80,6 +80,12 @@ def enterprise_share(facts: pd.DataFrame, computed: pd.DataFrame, year: int, pre
     return 100 * float(pick["value_low_c"]) / float(at.loc[year, "city_exports_usd_m"]), str(pick["fact_id"])
 
 
+def withheld(year: int, rests_on: set[str], bad: set[str] | list[str]) -> dict:
+    """The current value of a verdict that rests on a flagged row: not shown (the analysis flagged it)."""
+    return {"current": f"{year}: not shown: rests on flagged {' '.join(sorted(bad))} (all rows: "
+                       f"{' '.join(sorted(rests_on))})", "current_value": None}
+
+
 def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, preference: str,
                 counts: str = "products") -> dict:
     row = _export_core(t, facts, computed, as_of_year, preference)
@@ -120,9 +126,9 @@ def _export_core(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int
     rules = plausibility.flagged(facts)
     bad = sorted(set(rules) & rests_on)
     if bad:
-        return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
-                "class": "undetermined", "reason": "rests on a row flagged by a plausibility rule: "
-                + "; ".join(f"{f} ({rules[f]})" for f in bad)}
+        return {**row, **withheld(year, rests_on, bad), "actual_rate": float("nan"), "required_rate": float("nan"),
+                "ratio": float("nan"), "class": "undetermined", "reason": "rests on a row flagged by a plausibility "
+                "rule: " + "; ".join(f"{f} ({rules[f]})" for f in bad)}
     if t.target_year <= as_of_year:
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
                 "class": "met" if current >= t.low else "missed", "reason": "target year reached (computed share)"}
@@ -154,7 +160,8 @@ def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
            "current_low": lo, "current_high": hi}
     bad = set(plausibility.flagged(facts)) & rests_on
     if bad:
-        return {**row, "class": "undetermined", "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
+        return {**row, **withheld(year, rests_on, bad), "current_low": None, "current_high": None,
+                "class": "undetermined", "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
     lower_bound = counts == "enterprises"  # the enterprises' revenue includes the products'
     if int(t.target_year) <= as_of_year:
         if lo >= t.low:
