@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.arima.model import ARIMA
-from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from kip_analysis.errors import captured
 
@@ -27,6 +25,11 @@ MODELS: tuple[str, ...] = ("mean", "ar1", "local_level", "local_linear_trend")
 
 
 def _fit(name: str, y: np.ndarray):
+    # statsmodels imported here: its ARIMA chain costs a kernel ~2 s, and a run that reads its backtest from the
+    # disk cache and has no forecast to make (every memo year so far) never fits a model
+    from statsmodels.tsa.arima.model import ARIMA
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
     with captured("statsmodels state-space fit"):
         if name == "mean":
             return ARIMA(y, order=(0, 0, 0), trend="c").fit()

@@ -20,12 +20,15 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from kip_analysis.io import plain, write_json
 from kip_analysis.report.estimates import Estimate, by_key
+
+if TYPE_CHECKING:  # the memo notebook reads Sections without drawing: matplotlib costs its kernel 0.7 s
+    from matplotlib.figure import Figure
 
 #: The word that marks anything built on the simulated firm panel.
 SIMULATED: str = "SIMULATED"
