@@ -19,6 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+#: The years the cold-batch goal is stated for (8 years, baseline).
+GOAL_YEARS: str = "2018-2025"
+
 
 def timed(args: list[str], cache: Path) -> float:
     start = time.perf_counter()
@@ -41,7 +44,7 @@ def main() -> None:
     from kip_analysis.analyses.targets import scenarios
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", default="2018-2025")
+    parser.add_argument("--years", default=GOAL_YEARS)
     parser.add_argument("--skip-scenarios", action="store_true", help="only the baseline")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
@@ -51,7 +54,9 @@ def main() -> None:
         top = top_runs(base)  # before the cached run overwrites each run's latest outcome
         cached = timed(["--years", args.years, "--out", str(base)], Path(tmp) / "cache-baseline")
         runs = len(list(base.rglob("executed/*.ipynb")))
-        rows = [(f"cold batch, baseline ({runs} runs)", cold, f"goal <= 120 s: {'met' if cold <= 120 else 'NOT met'}"),
+        goal = (f"goal <= 120 s: {'met' if cold <= 120 else 'NOT met'}" if args.years == GOAL_YEARS
+                else f"the 120 s goal is for --years {GOAL_YEARS}")
+        rows = [(f"cold batch, baseline ({runs} runs)", cold, goal),
                 ("cached re-run", cached, f"goal < 5 s: {'met' if cached < 5 else 'NOT met'}")]
         if not args.skip_scenarios:
             names = [a for n in scenarios.NAMES for a in ("--scenario", n)]
