@@ -13,6 +13,7 @@ May import: config, versions.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -73,14 +74,96 @@ def memory():
     return _memory(str(location) if location else None)
 
 
+def _feed(digest: hashlib._Hash, value: object) -> None:
+    """Add ``value``'s content to ``digest``: tables by their values (pandas' per-element hashes), dtypes,
+    labels and ``attrs``; arrays by their bytes; containers and dataclasses item by item.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def tag(*parts: object) -> None:
+        digest.update(repr(parts).encode())
+
+    def values(v: pd.Series | pd.Index) -> None:
+        try:
+            digest.update(pd.util.hash_pandas_object(v, index=False).to_numpy().tobytes())
+        except TypeError:  # cells pandas cannot hash (lists, dicts): their text
+            tag([repr(x) for x in v])
+
+    if isinstance(value, pd.DataFrame):
+        tag("DataFrame", [(str(c), str(t)) for c, t in value.dtypes.items()], value.shape)
+        _feed(digest, value.index)
+        for j in range(value.shape[1]):
+            values(value.iloc[:, j])
+        _feed(digest, dict(value.attrs))
+    elif isinstance(value, pd.Series):
+        tag("Series", str(value.name), str(value.dtype), len(value))
+        _feed(digest, value.index)
+        values(value)
+        _feed(digest, dict(value.attrs))
+    elif isinstance(value, pd.Index):
+        tag("Index", type(value).__name__, str(value.dtype), list(map(str, value.names)), len(value))
+        values(value.to_series(index=range(len(value))) if not isinstance(value, pd.MultiIndex) else value)
+    elif isinstance(value, np.ndarray):
+        tag("ndarray", str(value.dtype), value.shape)
+        if value.dtype.hasobject:
+            tag([repr(x) for x in value.ravel()])
+        else:
+            digest.update(np.ascontiguousarray(value).tobytes())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        tag("dataclass", type(value).__module__, type(value).__qualname__)
+        for f in dataclasses.fields(value):
+            tag(f.name)
+            _feed(digest, getattr(value, f.name))
+    elif isinstance(value, dict):
+        tag("dict", len(value))
+        for key in sorted(value, key=repr):
+            _feed(digest, key)
+            _feed(digest, value[key])
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        tag(type(value).__name__, len(items))
+        for item in items:
+            _feed(digest, item)
+    elif value is None or isinstance(value, str | bytes | int | float | complex | np.generic):
+        tag(type(value).__name__, value.hex() if isinstance(value, float) else value)
+    else:
+        from joblib import hash as joblib_hash
+
+        tag(type(value).__qualname__, joblib_hash(value))
+
+
+def content_key(*args: object, **kwargs: object) -> str:
+    """SHA-256 of the arguments' contents, the same in every process.
+
+    joblib's own hash pickles the arguments, and a pickle depends on which equal objects are the same
+    object (two equal strings in a column pickle differently when they are one object): a table read
+    from the disk cache and the same table built afresh got different keys, and a notebook missed the
+    work another had cached.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> word = "w0" + "23"
+    >>> one = pd.DataFrame({"id": pd.Series([word, word], dtype=object)})
+    >>> two = pd.DataFrame({"id": pd.Series(["w023", "".join(["w0", "23"])], dtype=object)})
+    >>> content_key(one) == content_key(two) != content_key(one.assign(id=["w023", "w024"]))
+    True
+    """
+    digest = hashlib.sha256()
+    _feed(digest, (args, kwargs))
+    return digest.hexdigest()
+
+
 def shared(func: Callable[P, R]) -> Callable[P, R]:
-    """Cache ``func`` on disk, keyed by its arguments, the package's code and the library versions.
+    """Cache ``func`` on disk, keyed by its arguments' contents (:func:`content_key`), the package's code and
+    the library versions.
 
     ``func`` must be deterministic in its arguments (seeds passed in, files read named by their
     hashes among the arguments) and return something picklable.
     """
 
-    def keyed(environment: str, *args: P.args, **kwargs: P.kwargs) -> R:
+    def keyed(environment: str, key: str, *args: P.args, **kwargs: P.kwargs) -> R:
         return func(*args, **kwargs)
 
     keyed.__name__ = keyed.__qualname__ = func.__qualname__
@@ -88,7 +171,8 @@ def shared(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return memory().cache(keyed)(_environment(), *args, **kwargs)
+        return memory().cache(keyed, ignore=["*", "**"])(_environment(), content_key(*args, **kwargs), *args,
+                                                          **kwargs)
 
     return wrapper
 

@@ -56,3 +56,37 @@ def test_the_cache_can_be_turned_off(monkeypatch, tmp_path):
 def test_code_hash_is_stable_and_covers_catalogs_and_styles():
     assert len(memory.code_hash()) == 64 and memory.code_hash() == memory.code_hash()
     assert {".py", ".po", ".mplstyle"} <= memory.CODE_SUFFIXES
+
+
+def test_a_table_read_back_from_a_pickle_has_the_key_of_the_table_built_afresh():
+    """The batch's notebooks get their tables from the disk cache or build them: the key must not tell them apart
+    (joblib's own hash, a pickle of the arguments, did for object columns and missed shared work)."""
+    import pickle
+
+    from kip_analysis.data import processed
+
+    facts = processed.load_all(2025, "real_time")["facts"]
+    again = pickle.loads(pickle.dumps(facts))
+    assert memory.content_key(facts, 2025) == memory.content_key(again, 2025)
+    assert memory.content_key(facts, 2025) != memory.content_key(facts, 2024)
+    assert memory.content_key(facts) != memory.content_key(facts.iloc[1:])
+    edited = facts.copy()
+    edited.loc[edited.index[0], "quote"] = "another quote"
+    assert memory.content_key(facts) != memory.content_key(edited)
+    assert memory.content_key({"a": np.arange(3.0)}) == memory.content_key({"a": np.arange(3.0)})
+    assert memory.content_key((1.0,)) != memory.content_key((1,))
+
+
+def test_the_same_vintage_seen_from_two_memo_years_is_built_once(monkeypatch, tmp_path):
+    from kip_analysis.data import processed
+
+    _fresh(monkeypatch, tmp_path)
+    builds: list[int] = []
+    real = processed.build_all
+    monkeypatch.setattr(processed, "build_all", lambda facts: builds.append(1) or real(facts))
+    seen = [processed.available_by(processed.load_all(year, "real_time")["facts"], 2021) for year in (2024, 2025)]
+    builds.clear()  # the two memo years' own vintages were built above
+    first, second = (processed.tables_of(f) for f in seen)
+    assert len(builds) == 1
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], second[name])

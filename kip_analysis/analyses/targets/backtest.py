@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kip_analysis.analyses.targets import forecast, shares
-from kip_analysis.data.processed import available_by, build_all
+from kip_analysis.data.processed import available_by, tables_of
 from kip_analysis.estimators import growth, scoring
 from kip_analysis.estimators.did_types import Z95
 
@@ -64,7 +64,7 @@ def rolling_origin(facts: pd.DataFrame, iip: pd.DataFrame | None, origins: range
     rng = np.random.default_rng(seed)
     outcomes = {"industrial production growth (%)": _iip_series(facts, iip),
                 "city exports (USD m)": _export_series(facts),
-                "products per round": build_all(facts)["recognition_rounds"].set_index("round")["products"]
+                "products per round": tables_of(facts)["recognition_rounds"].set_index("round")["products"]
                 .astype(float)}
     rows = []
     for origin in origins:
@@ -72,7 +72,7 @@ def rolling_origin(facts: pd.DataFrame, iip: pd.DataFrame | None, origins: range
         seen = {"industrial production growth (%)": _iip_series(known, iip),
                 "city exports (USD m)": _export_series(known)}
         try:
-            known_tables = build_all(known)
+            known_tables = tables_of(known)  # the same origin seen from every memo year: built once
             seen["products per round"] = known_tables["recognition_rounds"].set_index("round")["products"].astype(
                 float)
         except ValueError:  # no round reported yet
