@@ -397,11 +397,7 @@ def load_all(as_of_year: int | None = None, vintage: str = "latest") -> dict[str
 
 
 def tables_of(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """:func:`build_all` on ``facts``, cached on disk by their rows: their ``flags`` column (which
-    :func:`build_all` recomputes) and ``attrs`` are left out of the key, so the same vintage seen from
-    several memo years (a backtest's origins) is built once. The tables' numbers are :func:`build_all`'s;
-    their ``attrs`` carry no provenance record.
-    """
+    """:func:`build_all` on ``facts``, cached by their rows alone (not ``flags``, which it redoes, nor ``attrs``)."""
     rows = facts.drop(columns=["flags"], errors="ignore")
     rows.attrs = {}
     return _vintage_tables(rows)
@@ -409,9 +405,7 @@ def tables_of(facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @shared
 def _vintage_tables(known: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """:func:`build_all` on a vintage's facts, cached on disk by their contents: the four analyses of a
-    memo year each load the same vintage.
-    """
+    """:func:`build_all` on a vintage's facts, cached on disk: the four analyses of a year load the same."""
     return build_all(known)
 
 
