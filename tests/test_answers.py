@@ -201,3 +201,17 @@ def test_a_point_at_one_end_of_its_band_is_shown_as_the_band():
                       extra={"value_year": 2022})
     assert answers._value_text(at_top, "en") == "20.8–25.3% (estimate, 2022)"
     assert answers._value_text(inside, "en") == "22.0% (band 20.8–25.3%, estimate, 2022)"
+
+
+def test_a_targets_card_without_a_published_figure_says_so():
+    sections = _sections()
+    targets = next(s for s in sections if s.key == "03_targets")
+    future = _verdict("n008", "cannot be assessed", None, metric="kip_products_recognised", year=2026, low=30,
+                      high=40)
+    sections[sections.index(targets)] = Section("03_targets", targets.title, raw_sha256=SHA, vintage="real_time",
+                                                estimates=targets.estimates + tuple(future))
+    est = memo.all_estimates(sections)
+    for locale in ("en", "vi"):
+        card = answers.targets_answer(est, 2026, locale)
+        assert card.number and "2026" in card.number and "—" not in card.number
+    assert answers.targets_answer(est, 2026).number.startswith("No figure for the targets due in 2026")

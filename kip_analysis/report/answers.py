@@ -38,6 +38,8 @@ M: dict[str, str] = {
                        "{undetermined} cannot be judged from published data.",
     "targets_number": "KIP share of city exports in {vyear}: {value} against a target of {target} for {tyear}.",
     "targets_number_count": "{what} by {vyear}: {value} against a target of {target} for {tyear}.",
+    "targets_number_none": "No figure for the targets due in {tyear} or later has been published yet; the dashboard "
+                           "shows the latest figure for each earlier target.",
     "targets_flagged": "The {what} for {tyear} rests on a source figure that fails a plausibility check ({rules}): "
                        "no number is shown until it is corrected.",
     "targets_change_flagged": "A corrected figure for the flagged row, or an official KIP export figure for {tyear}.",
@@ -282,8 +284,8 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     elif value is not None and value.number is not None:
         number_text = t(M["targets_number_count"], locale, what=head_row.what, vyear=vyear,
                         value=_value_text(value, locale), target=_target_text(head, locale), tyear=year)
-    else:
-        number_text = ""
+    else:  # say so: an empty key number reads as an omission
+        number_text = t(M["targets_number_none"], locale, tyear=year)
     level = _level_of(head)
     change = (t(M["targets_change_flagged"], locale, tyear=year) if head.value == "undetermined"
               else t(M["targets_change_flip"], locale, tyear=year) if head.extra.get("robust") is False
