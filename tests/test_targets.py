@@ -188,3 +188,14 @@ def test_forecast_refuses_a_target_year_before_as_of(data):
     facts, rounds, target_table, iip = data
     with pytest.raises(ParameterError, match="before as_of_year"):
         targets.forecast_shares(facts, rounds, target_table, iip, 2024, 2022, scenarios.levers("baseline"))
+
+
+def test_a_flagged_round_figure_is_drawn_as_missing_in_the_forecast(data):
+    """w023 (the 2023 round's exports, above its revenue) fixes no draw and informs none."""
+    facts, rounds, target_table, iip = data
+    fc = targets.forecast_shares(facts, rounds, target_table, iip, 2025, 2030, scenarios.levers("baseline"),
+                                 n_draws=500, seed=3)
+    assert any("flagged rows drawn as missing: " in n and "w023" in n for n in fc.notes)
+    early = targets.forecast_shares(facts, rounds, target_table, iip, 2022, 2025, scenarios.levers("baseline"),
+                                    n_draws=500, seed=3)
+    assert not any("flagged rows drawn as missing" in n for n in early.notes)  # no flagged round figure by 2022

@@ -8,7 +8,7 @@ forecast date (revenue per product drawn from the sourced rounds), and the city
 denominators from :mod:`kip_analysis.estimators.growth`. Everything uses only data about years up
 to ``as_of_year``; randomness is seeded.
 
-May import: analyses.targets.scenarios, analyses.targets.shares, config, errors, estimators.growth.
+May import: analyses.targets.scenarios, analyses.targets.shares, config, data.plausibility, errors, estimators.growth.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from kip_analysis import config
 from kip_analysis.analyses.targets import shares
 from kip_analysis.analyses.targets.scenarios import Levers
+from kip_analysis.data import plausibility
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import growth as forecast
 
@@ -122,11 +123,19 @@ def forecast_shares(facts: pd.DataFrame, rounds: pd.DataFrame, targets: pd.DataF
     rounds_known = rounds[rounds["round"] <= as_of_year]
     values = shares.round_values(known, rounds_known, assumptions)
     notes = [f"exchange rate {shares.vnd_per_usd(facts)[1]} VND per USD"]
+    # a round whose figure a plausibility rule flags is drawn like an imputed one, and informs no draw
+    flagged = set(plausibility.flagged(known))
+    unusable = {what: values[f"{what}_source"].str.startswith("imputed")
+                | values[f"{what}_source"].str.split(" ").str[0].isin(flagged) for what in ("revenue", "exports")}
+    left_out = sorted({src.split(" ")[0] for what in unusable for src in values.loc[unusable[what]
+                       & ~values[f"{what}_source"].str.startswith("imputed"), f"{what}_source"]})
+    if left_out:
+        notes.append(f"flagged rows drawn as missing: {', '.join(left_out)}")
 
-    # Rounds already recognised: sourced values fixed, imputed ones bootstrapped.
-    sourced = values[~values["revenue_source"].str.startswith("imputed")]
+    # Rounds already recognised: sourced values fixed, imputed (or flagged) ones bootstrapped.
+    sourced = values[~unusable["revenue"]]
     pp_rev = (sourced["revenue"] / sourced["products"]).to_numpy()
-    sourced_ex = values[~values["exports_source"].str.startswith("imputed")]
+    sourced_ex = values[~unusable["exports"]]
     pp_ex = (sourced_ex["exports"] / sourced_ex["products"]).to_numpy()
     low, high, plan_source = planned_products(targets, rounds_known, as_of_year)
     notes.append(f"products per future round: {low:.1f}-{high:.1f} x {levers.products_scale:g} ({plan_source})")
@@ -135,7 +144,7 @@ def forecast_shares(facts: pd.DataFrame, rounds: pd.DataFrame, targets: pd.DataF
     rev = np.empty((n_draws, n_past + n_future))
     exp = np.empty((n_draws, n_past + n_future))
     for i, r in enumerate(values.itertuples()):
-        imputed_rev, imputed_ex = r.revenue_source.startswith("imputed"), r.exports_source.startswith("imputed")
+        imputed_rev, imputed_ex = bool(unusable["revenue"].iloc[i]), bool(unusable["exports"].iloc[i])
         rev[:, i] = r.products * rng.choice(pp_rev, n_draws) if imputed_rev else r.revenue
         exp[:, i] = r.products * rng.choice(pp_ex, n_draws) if imputed_ex else r.exports
     counts = rng.uniform(low, high, size=(n_draws, n_future)) * levers.products_scale
