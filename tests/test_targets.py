@@ -194,8 +194,8 @@ def test_a_flagged_round_figure_is_drawn_as_missing_in_the_forecast(data):
     """w023 (the 2023 round's exports, above its revenue) fixes no draw and informs none."""
     facts, rounds, target_table, iip = data
     fc = targets.forecast_shares(facts, rounds, target_table, iip, 2025, 2030, scenarios.levers("baseline"),
-                                 n_draws=500, seed=3)
+                                 n_draws=100, seed=3)
     assert any("flagged rows drawn as missing: " in n and "w023" in n for n in fc.notes)
     early = targets.forecast_shares(facts, rounds, target_table, iip, 2022, 2025, scenarios.levers("baseline"),
-                                    n_draws=500, seed=3)
+                                    n_draws=100, seed=3)
     assert not any("flagged rows drawn as missing" in n for n in early.notes)  # no flagged round figure by 2022
