@@ -103,7 +103,7 @@ def _feed(digest: hashlib._Hash, value: object) -> None:
         _feed(digest, dict(value.attrs))
     elif isinstance(value, pd.Index):
         tag("Index", type(value).__name__, str(value.dtype), list(map(str, value.names)), len(value))
-        values(value.to_series(index=range(len(value))) if not isinstance(value, pd.MultiIndex) else value)
+        values(value)
     elif isinstance(value, np.ndarray):
         tag("ndarray", str(value.dtype), value.shape)
         if value.dtype.hasobject:
@@ -171,6 +171,8 @@ def shared(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if cache_dir() is None:  # the cache is off: no key to compute
+            return func(*args, **kwargs)
         return memory().cache(keyed, ignore=["*", "**"])(_environment(), content_key(*args, **kwargs), *args,
                                                           **kwargs)
 

@@ -9,8 +9,6 @@ May import: report.format, report.chart_style.
 
 from __future__ import annotations
 
-import re
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -134,6 +132,7 @@ def _share_layers(ax: Axes, computed: pd.DataFrame, targets: pd.DataFrame, which
     comp = computed[computed[col].notna()].sort_values("year")
     flagged = comp[f"{col}_flagged"].fillna("").astype(str) if f"{col}_flagged" in comp else pd.Series("", comp.index)
     withheld, comp = comp[flagged != ""], comp[flagged == ""]
+    not_drawn = _listing([str(int(y)) for y in withheld["year"]])
     rows, has_range = [], {f"{col}_low", f"{col}_high"} <= set(comp.columns)
     rng = comp[comp[f"{col}_low"].notna() & comp[f"{col}_high"].notna()] if has_range else comp.iloc[0:0]
     if len(rng):
@@ -171,17 +170,15 @@ def _share_layers(ax: Axes, computed: pd.DataFrame, targets: pd.DataFrame, which
                + ("; shaded black: the computed share's estimate range" if len(rng) else "")
                + (f"; grey = targets {_listing(list(tg['target_id']))} (targets table), labelled by id." if len(tg)
                   else ".")
-               + (f" Not drawn: {_listing([str(int(y)) for y in withheld['year']])}, whose share rests on a row the "
-                  "plausibility rules flag ("
-                  + _listing(sorted(set(re.findall(r"\S+ \([^)]*\)", " ".join(flagged[flagged != ""])))))
+               + (f" Not drawn: {not_drawn}, whose share rests on a row the plausibility rules flag ("
+                  + _listing(sorted({row for rows in flagged[flagged != ""] for row in rows.split("; ")}))
                   + "); no number is shown until the row is corrected." if len(withheld) else ""))
     story = {"latest": "", "path": "no year has a share computed from sourced rows.", "target": "", "targets": ""}
     if len(comp):
         (y0, v0), (y1, v1) = ((int(r["year"]), percent(r[col])) for r in (comp.iloc[0], comp.iloc[-1]))
         story.update(latest=f"{v1} in {y1}", path=f"computed from sourced rows went from {v0} in {y0} to {v1} in {y1}.")
     if len(withheld):
-        story["path"] += (f" Not drawn: {_listing([str(int(y)) for y in withheld['year']])} (the share rests on a row "
-                          "the plausibility rules flag).")
+        story["path"] += f" Not drawn: {not_drawn} (the share rests on a row the plausibility rules flag)."
     if len(tg):
         ahead = tg[tg["target_year"] >= (after or (int(comp["year"].iloc[-1]) if len(comp) else 0))]
         t = (ahead if len(ahead) else tg.iloc[::-1]).iloc[0]

@@ -18,7 +18,7 @@ from kip_analysis.report.format import table_cell
 from kip_analysis.report.section import Table
 
 
-def _table_id_of(title: str) -> str:
+def _table_id(title: str) -> str:
     """A stable HTML id from a table's title (great-tables draws a random one otherwise, and pages would not
     repeat).
     """
@@ -64,19 +64,19 @@ def to_html(table: Table) -> str:
     >>> "Rounds" in html and "Units: products" in html and "Sources: facts c006, w003" in html
     True
     """
-    columns = [str(c) for c in table.frame.columns]
-    cells = [list(column_cells(name, table.frame.iloc[:, j])) for j, name in enumerate(columns)]
-    return _render(table.title, table.units, table.source_note, columns, cells)
+    frame = table.frame.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = column_cells(column, frame[column])
+    return _render(table.title, table.units, table.source_note, frame)
 
 
 @shared
-def _render(title: str, units: str, source_note: str, columns: list[str], cells: list[list[str]]) -> str:
-    """great-tables' HTML of a table of text cells (``cells``: one list per column)."""
+def _render(title: str, units: str, source_note: str, frame: pd.DataFrame) -> str:
+    """great-tables' HTML of a table of text cells."""
     from great_tables import GT
 
-    frame = pd.DataFrame({j: pd.Series(column, dtype=object) for j, column in enumerate(cells)}).astype(str)
-    frame.columns = columns
-    gt = (GT(frame, id=_table_id_of(title))
+    gt = (GT(frame, id=_table_id(title))
           .tab_header(title=title, subtitle=f"Units: {units}")
           .tab_source_note(f"Sources: {source_note}")
           .tab_options(table_font_size="13px", heading_title_font_size="15px", heading_subtitle_font_size="12px",

@@ -124,11 +124,10 @@ def forecast_shares(facts: pd.DataFrame, rounds: pd.DataFrame, targets: pd.DataF
     values = shares.round_values(known, rounds_known, assumptions)
     notes = [f"exchange rate {shares.vnd_per_usd(facts)[1]} VND per USD"]
     # a round whose figure a plausibility rule flags is drawn like an imputed one, and informs no draw
-    flagged = set(plausibility.flagged(known))
-    unusable = {what: values[f"{what}_source"].str.startswith("imputed")
-                | values[f"{what}_source"].str.split(" ").str[0].isin(flagged) for what in ("revenue", "exports")}
-    left_out = sorted({src.split(" ")[0] for what in unusable for src in values.loc[unusable[what]
-                       & ~values[f"{what}_source"].str.startswith("imputed"), f"{what}_source"]})
+    flagged = plausibility.flagged(known)
+    bad = {what: shares.source_flagged(values[f"{what}_source"], flagged) for what in ("revenue", "exports")}
+    unusable = {what: values[f"{what}_source"].str.startswith("imputed") | bad[what] for what in bad}
+    left_out = sorted({src.split(" ")[0] for what in bad for src in values.loc[bad[what], f"{what}_source"]})
     if left_out:
         notes.append(f"flagged rows drawn as missing: {', '.join(left_out)}")
 

@@ -118,7 +118,7 @@ def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
     table = pd.DataFrame(rows)
     flagged = plausibility.flagged(facts)
     for what in ("revenue", "exports"):
-        usable = ~table[f"{what}_source"].str.split(" ").str[0].isin(set(flagged))  # a flagged row imputes nothing
+        usable = ~source_flagged(table[f"{what}_source"], flagged)  # a flagged row imputes nothing
         per_product = (table.loc[usable, what] / table.loc[usable, "products"]).dropna()
         missing = table[what].isna()
         table.loc[missing, what] = table.loc[missing, "products"] * per_product.median()
@@ -144,22 +144,34 @@ def rows_rested_on(values: pd.DataFrame, year: int, what: str, assumptions: Shar
     live = live_rounds(values, year, assumptions)[f"{what}_source"]
     rows = [src for src in live if not src.startswith("imputed")]
     if live.str.startswith("imputed").any():
-        rows += list(source[~source.str.startswith("imputed") & ~source.str.split(" ").str[0].isin(set(flagged))])
+        rows += list(source[~source.str.startswith("imputed") & ~source_flagged(source, flagged)])
     return " ".join(sorted(set(rows)))
 
 
-def flagged_in(text: str, flagged: dict[str, str]) -> str:
-    """The flagged fact ids (with the rule each breaks) among the words of ``text``, a list of rows.
+def source_flagged(sources: pd.Series, flagged: dict[str, str]) -> pd.Series:
+    """Whether each source (a fact id, maybe followed by a note, or "imputed: ...") is a flagged row.
 
     Examples
     --------
-    >>> flagged_in("w013 (firms/products) w023 sourced w072", {"w023": "exports_above_revenue"})
-    'w023 (exports above revenue)'
+    >>> source_flagged(pd.Series(["w023", "w013 (firms/products)", "imputed: x"]), {"w023": "a"}).tolist()
+    [True, False, False]
+    """
+    return sources.str.split(" ").str[0].isin(set(flagged))
+
+
+def flagged_in(text: str, flagged: dict[str, str]) -> str:
+    """The flagged fact ids, each with the rule it breaks, among the words of ``text`` (a list of rows),
+    joined by "; ".
+
+    Examples
+    --------
+    >>> flagged_in("w013 (firms/products) w023 sourced w072 b017", {"w023": "exports_above_revenue", "b017": "x"})
+    'b017 (x); w023 (exports above revenue)'
     >>> flagged_in("b019", {"w023": "exports_above_revenue"})
     ''
     """
     ids = sorted(set(text.split()) & set(flagged))
-    return " ".join(f"{i} ({flagged[i].replace('_', ' ')})" for i in ids)
+    return "; ".join(f"{i} ({flagged[i].replace('_', ' ')})" for i in ids)
 
 
 def in_force(values: pd.DataFrame, year: int, what: str, assumptions: ShareAssumptions) -> float:
