@@ -159,6 +159,37 @@ class captured:  # noqa: N801 - used as a context manager, named like contextlib
             _CAPTURED[key] = _CAPTURED.get(key, 0) + 1
 
 
+class recording:  # noqa: N801 - a context manager, like captured
+    """Keep the warnings captured inside the block apart, in ``recorded``, so that a result cached on disk can
+    carry them and :func:`replay` them when it is read back.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with recording() as rec, captured("fit"):
+    ...     warnings.warn("slow", RuntimeWarning)
+    >>> rec.recorded, drain_warnings()
+    ({'fit: RuntimeWarning: slow': 1}, [])
+    """
+
+    def __enter__(self) -> recording:
+        self._before = dict(_CAPTURED)
+        _CAPTURED.clear()
+        self.recorded: dict[str, int] = {}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.recorded = dict(_CAPTURED)
+        _CAPTURED.clear()
+        _CAPTURED.update(self._before)
+
+
+def replay(recorded: dict[str, int]) -> None:
+    """Count again the warnings a computation recorded (:class:`recording`), as if it had just run."""
+    for key, n in recorded.items():
+        _CAPTURED[key] = _CAPTURED.get(key, 0) + n
+
+
 def drain_warnings() -> list[str]:
     """The warnings captured since the last call, with counts, and forget them."""
     out = [k + (f" ({n} times)" if n > 1 else "") for k, n in sorted(_CAPTURED.items())]

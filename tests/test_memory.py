@@ -90,3 +90,62 @@ def test_the_same_vintage_seen_from_two_memo_years_is_built_once(monkeypatch, tm
     assert len(builds) == 1
     for name in first:
         pd.testing.assert_frame_equal(first[name], second[name])
+
+
+def test_a_memo_year_past_the_panel_shares_the_effects_estimates_and_an_earlier_one_does_not():
+    import dataclasses
+
+    from kip_analysis.analyses.effects import run as effects_run
+    from kip_analysis.analyses.effects.params import validate
+    from kip_analysis.data.firm_panel import load_firm_panel
+
+    firms = load_firm_panel("simulated")
+    last = int(firms.data["year"].max())
+
+    def key(year: int, path: str = "") -> str:
+        p = validate(memo_year=year, results_path=path)
+        return memory.content_key(firms, dataclasses.replace(p, results_path="",
+                                                             memo_year=effects_run.last_year_seen(firms, year)))
+
+    assert effects_run.last_year_seen(firms, last + 1) == last == effects_run.last_year_seen(firms, last)
+    assert key(last) == key(last + 1) == key(last, "/some/where/02.json")  # where a run publishes is not an input
+    assert key(last - 1) != key(last)
+    # censoring: the panel a memo sees up to the last year equals the panel the next year would see
+    pd.testing.assert_frame_equal(effects_run.memo_panel(firms, last), effects_run.memo_panel(firms, last + 1))
+
+
+def test_a_result_read_back_replays_the_warnings_its_computation_raised(monkeypatch, tmp_path):
+    import warnings
+
+    from kip_analysis.errors import captured, drain_warnings, recording, replay
+
+    @memory.shared
+    def noisy(x: float) -> tuple[float, dict[str, int]]:
+        CALLS.append(1)
+        with recording() as rec, captured("noisy fit"):
+            warnings.warn("did not converge", RuntimeWarning, stacklevel=2)
+        return 2 * x, rec.recorded
+
+    _fresh(monkeypatch, tmp_path)
+    drain_warnings()
+    for _ in range(2):
+        value, warned = noisy(1.0)
+        replay(warned)
+        assert value == 2.0 and drain_warnings() == ["noisy fit: RuntimeWarning: did not converge"]
+    assert len(CALLS) == 1
+
+
+def test_a_location_choice_is_fitted_once_per_design(monkeypatch, tmp_path):
+    from kip_analysis.analyses.land import relocation
+    from kip_analysis.data.firm_panel import load_firm_panel
+
+    firms = load_firm_panel("simulated")
+    _fresh(monkeypatch, tmp_path)
+    real = relocation.conditional_logit
+    monkeypatch.setattr(relocation, "conditional_logit", lambda *a, **k: CALLS.append(1) or real(*a, **k))
+    first, again = (relocation.location_choice(firms.data, firms.truth.places, 2019) for _ in range(2))
+    assert len(CALLS) == 1
+    np.testing.assert_array_equal(first.params, again.params)
+    np.testing.assert_array_equal(first.vcov, again.vcov)
+    relocation.location_choice(firms.data, firms.truth.places, 2020)
+    assert len(CALLS) == 2  # another year: another design

@@ -16,6 +16,7 @@ from kip_analysis import config, memory
 from kip_analysis.analyses.targets import backtest, shares, verdicts
 from kip_analysis.data import anchors, plausibility, processed
 from kip_analysis.data.raw import load_table
+from kip_analysis.report.section import read as read_section
 
 
 def _fact(fact_id: str, metric: str, value: float, unit: str = "percent", period: str = "2022", cohort=None,
@@ -115,7 +116,9 @@ def test_the_memo_years_follow_the_data_and_reach_the_2026_phase():
 
 
 @pytest.mark.notebook
-def test_a_new_years_sourced_row_brings_its_memo_with_no_code_change(tmp_path):
+def test_a_new_years_sourced_row_brings_its_memo_with_no_code_change(tmp_path, memo_batch):
+    # after the session's batch (memo_batch): the new year's panel ends where 2025's does, so its effects
+    # estimates and location-choice fits are read from the shared disk cache, and must equal 2025's
     copy = tmp_path / "workbook"
     shutil.copytree(config.ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "reports", ".git",
                                                                      "__pycache__", "processed", "*.egg-info"))
@@ -135,3 +138,8 @@ def test_a_new_years_sourced_row_brings_its_memo_with_no_code_change(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (out / str(new_year) / "baseline" / "memo.html").exists()
     assert f"policy memo {new_year}" in (out / str(new_year) / "baseline" / "memo.html").read_text()
+    ours, before = (read_section(folder / str(year) / "baseline" / "results" / "02_programme_effects.json")
+                    for folder, year in ((out, new_year), (memo_batch[0], 2025)))
+    panel_only = [[(e.key, e.value, e.low, e.high) for e in r.estimates if e.key != "effects.mde"]  # mde: rounds
+                  for r in (ours, before)]
+    assert panel_only[0] == panel_only[1] and panel_only[0]

@@ -4,11 +4,12 @@ table and its intervals, the exporting margins, the subgroups, the census power 
 :func:`section` turns the results into the memo's Section. The notebook is: validate, run,
 display.
 
-May import: data, estimators, report, analyses.effects.*.
+May import: data, errors, estimators, memory, report, analyses.effects.*.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +21,10 @@ from kip_analysis.analyses.effects.params import EffectsParams
 from kip_analysis.analyses.effects.section import EffectsResults
 from kip_analysis.data import processed, provenance
 from kip_analysis.data.firm_panel import FirmPanel, load_firm_panel
+from kip_analysis.errors import recording, replay
 from kip_analysis.estimators import did
 from kip_analysis.estimators.did_types import Z95
+from kip_analysis.memory import shared
 from kip_analysis.report import figures
 from kip_analysis.report.section import Section
 
@@ -93,36 +96,75 @@ def margin_table(panel: pd.DataFrame, p: EffectsParams, firms: FirmPanel) -> pd.
     return rows
 
 
+def last_year_seen(firms: FirmPanel, memo_year: int) -> int:
+    """The memo year as the estimates see it: a year past the panel's last year, its last round and (when
+    SIMULATED) the truth's last year censors nothing, so its estimates equal those of that year.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> panel = pd.DataFrame({"year": [2024, 2025], "kip_round": [0, 2025]})
+    >>> last_year_seen(SimpleNamespace(data=panel, simulated=False), 2027), last_year_seen(
+    ...     SimpleNamespace(data=panel, simulated=False), 2024)
+    (2025, 2024)
+    """
+    seen = max(int(firms.data["year"].max()), int(firms.data["kip_round"].max()))
+    if firms.simulated:
+        seen = max(seen, int(firms.truth.att_truth["time"].max()))
+    return min(memo_year, seen)
+
+
+@shared
+def estimate(firms: FirmPanel, p: EffectsParams) -> tuple[dict, dict[str, int]]:
+    """Every estimate of the effects analysis, and the warnings their estimators raised (cached on disk by
+    the panel's and the parameters' contents: the tests, the notebook and a memo of a later year with the
+    same panel share them; ``p`` carries no results path, and the memo year as :func:`last_year_seen`).
+    """
+    with recording() as rec:
+        panel = memo_panel(firms, p.memo_year)
+        data = estimates.prepare_panel(panel, p.outcome)
+        cs = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates,
+                                   p.anticipation, allow_unbalanced=True)
+        tw = did.twfe(data)
+        comparison = comparison_table(data, p, firms, cs, tw)
+        truth = (estimates.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year)
+                 if firms.simulated else None)
+        es, cs_universal = robustness.event_study(data, p.control_group, p.covariates, p.anticipation, p.n_boot,
+                                                  twfe=tw)
+        pretests = robustness.pretests(cs_universal, cs, robustness.pretest_permutation(data, p.control_group,
+                                                                                         p.n_permutations))
+        sensitivity, breakdown = robustness.honest_did(cs_universal)
+        plain = comparison.set_index("estimator").loc["Callaway–Sant'Anna unconditional (simple)", "estimate"]
+        effects = firms.truth.effects if firms.simulated else None
+        out = {
+            "comparison": comparison, "event_study": es, "truth_dynamic": truth["dynamic"] if truth else None,
+            "pretests": pretests, "sensitivity": sensitivity, "breakdown": breakdown,
+            "placebo": robustness.placebo_dates(data, p.control_group, p.covariates),
+            "permutation": robustness.permutation_test(data, float(plain), p.control_group, p.n_permutations),
+            "heterogeneity": pd.concat([
+                estimates.heterogeneity(data, by, p.control_group, p.covariates, effects, p.outcome)
+                .rename(columns={by: "subgroup"}).assign(by=by) for by in SUBGROUPS], ignore_index=True),
+            "margins": margin_table(panel, p, firms), "sample": data.attrs, "cohorts": robustness.cohort_table(cs),
+            "balance": estimates.balance_table(data, panel, BALANCE_YEAR)}
+    return out, rec.recorded
+
+
 def run(p: EffectsParams, firms: FirmPanel | None = None) -> EffectsRun:
     """Every number of the effects analysis for one memo year (``firms``: a panel already loaded)."""
     firms = firms or load_firm_panel(p.data_source, variant=p.variant)
-    panel = memo_panel(firms, p.memo_year)
-    data = estimates.prepare_panel(panel, p.outcome)
-    cs = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates, p.anticipation,
-                               allow_unbalanced=True)
-    tw = did.twfe(data)
-    comparison = comparison_table(data, p, firms, cs, tw)
-    truth = estimates.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year) if firms.simulated else None
-    es, cs_universal = robustness.event_study(data, p.control_group, p.covariates, p.anticipation, p.n_boot, twfe=tw)
+    e, warned = estimate(firms, dataclasses.replace(p, results_path="",
+                                                    memo_year=last_year_seen(firms, p.memo_year)))
+    replay(warned)
     bands = "uniform 95% band (multiplier bootstrap)" if p.n_boot > 0 else "pointwise 95% interval"
-    fig = figures.event_study(es, truth["dynamic"] if truth else None, firms.label, p.outcome, bands)
-    pretests = robustness.pretests(cs_universal, cs, robustness.pretest_permutation(data, p.control_group,
-                                                                                     p.n_permutations))
-    sensitivity, breakdown = robustness.honest_did(cs_universal)
-    plain = comparison.set_index("estimator").loc["Callaway–Sant'Anna unconditional (simple)", "estimate"]
-    placebo = robustness.placebo_dates(data, p.control_group, p.covariates)
-    permutation = robustness.permutation_test(data, float(plain), p.control_group, p.n_permutations)
-    effects = firms.truth.effects if firms.simulated else None
-    heterogeneity = pd.concat([
-        estimates.heterogeneity(data, by, p.control_group, p.covariates, effects, p.outcome)
-        .rename(columns={by: "subgroup"}).assign(by=by) for by in SUBGROUPS], ignore_index=True)
+    fig = figures.event_study(e["event_study"], e["truth_dynamic"], firms.label, p.outcome, bands)
     tables = processed.load_all(p.memo_year, processed.default_vintage(p.memo_year))
     n_firms, firms_fact = estimates.industrial_firms(tables["facts"])
     rounds = tables["recognition_rounds"]
     mde = estimates.mde_table(rounds, p.memo_year, n_firms - int(rounds["firms"].sum()))
-    results = EffectsResults(comparison, es, pretests, sensitivity, breakdown, placebo, permutation, heterogeneity,
-                             margin_table(panel, p, firms), data.attrs, fig, robustness.cohort_table(cs))
-    return EffectsRun(results, firms.label, firms.simulated, estimates.balance_table(data, panel, BALANCE_YEAR),
+    results = EffectsResults(e["comparison"], e["event_study"], e["pretests"], e["sensitivity"], e["breakdown"],
+                             e["placebo"], e["permutation"], e["heterogeneity"], e["margins"], e["sample"], fig,
+                             e["cohorts"])
+    return EffectsRun(results, firms.label, firms.simulated, e["balance"],
                       firms.truth.calibration if firms.simulated else None, mde,
                       f"fact {firms_fact}, low end")
 

@@ -2,7 +2,7 @@
 year's lease and wage indices, elasticities with intervals, and lease-subsidy counterfactuals.
 
 May import: errors, data.geography, data.locations, estimators.conditional_logit,
-estimators.delta, estimators.did_types, analyses.land.params.
+estimators.delta, estimators.did_types, memory, analyses.land.params.
 
 Firm level (the SIMULATED panel, or a census extract through the same schema). Each firm-year in
 Hà Nội at the start of the year is a choice occasion over the places of
@@ -22,9 +22,10 @@ from kip_analysis.analyses.land.params import check_subsidy_share
 from kip_analysis.data.geography import HANOI
 from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
 from kip_analysis.errors import ParameterError
-from kip_analysis.estimators.conditional_logit import conditional_logit
+from kip_analysis.estimators.conditional_logit import ConditionalLogitFit, conditional_logit
 from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
+from kip_analysis.memory import shared
 
 #: Slopes of the location choice (place constants come first, named asc_<place>).
 SLOPES: tuple[str, ...] = ("lease_x_land", "wage_x_labour", "dist_x_size", "kip_x_hanoi", "size_x_hanoi")
@@ -154,11 +155,19 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
             dropped.append("lease_x_land: no place's lease index changes over the years used, so with place x land "
                            "terms the lease effect has no variation left")
     X, terms = X[:, :, keep], tuple(terms[i] for i in keep)
-    fit = conditional_logit(X, chosen, clusters=risk["firm_id"].to_numpy())
+    fit = fitted_choice(X, chosen, risk["firm_id"].to_numpy())
     coefs = pd.DataFrame({"term": terms, "coef": fit.params, "se": fit.se,
                           "ci_low": fit.params - Z95 * fit.se, "ci_high": fit.params + Z95 * fit.se})
     coefs.attrs["dropped"] = dropped
     return LocationChoice(coefs, fit.params, fit.vcov, terms, X, chosen, risk, places, reference, time_only)
+
+
+@shared
+def fitted_choice(X: np.ndarray, chosen: np.ndarray, clusters: np.ndarray) -> ConditionalLogitFit:
+    """:func:`conditional_logit` with firm-clustered errors, cached on disk by the design's contents: notebook
+    04, a land scenario's exit rate in 03 and a memo year past the panel's last fit the same choices.
+    """
+    return conditional_logit(X, chosen, clusters=clusters)
 
 
 def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int) -> LocationChoice | None:
