@@ -14,18 +14,24 @@ from kip_analysis.data import catalog
 def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist (``make test`` runs ``-n 2``) every test module that reads the session's memo batch
     runs on one worker, so the batch is built once, not once per worker; that group starts first (xdist's
-    load-scope scheduling orders scopes by size), every other test is its own unit of work.
+    load-scope scheduling orders scopes by size). A module with a module-scoped fixture runs on one worker, so
+    the fixture is built once; every other test is its own unit of work.
 
     (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but xdist 3.8 tags the groups on
     ``item._nodeid``, which pytest 9 no longer reads.)
     """
     from xdist.scheduler import LoadScopeScheduling
 
-    together = {p.name for p in Path(__file__).parent.glob("test_*.py") if "memo_batch" in p.read_text()}
+    texts = {p.name: p.read_text() for p in Path(__file__).parent.glob("test_*.py")}
+    together = {name for name, text in texts.items() if "memo_batch" in text}
+    by_module = {name for name, text in texts.items() if 'scope="module"' in text}
 
     class MemoBatchTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "memo_batch" if Path(nodeid.split("::", 1)[0]).name in together else nodeid
+            name = Path(nodeid.split("::", 1)[0]).name
+            if name in together:
+                return "memo_batch"
+            return name if name in by_module else nodeid  # a module fixture is built on one worker, not two
 
     return MemoBatchTogether(config, log)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from kip_analysis import memory
 
@@ -135,6 +136,7 @@ def test_a_result_read_back_replays_the_warnings_its_computation_raised(monkeypa
     assert len(CALLS) == 1
 
 
+@pytest.mark.slow  # two fits on the SIMULATED panel
 def test_a_location_choice_is_fitted_once_per_design(monkeypatch, tmp_path):
     from kip_analysis.analyses.land import relocation
     from kip_analysis.data.firm_panel import load_firm_panel

@@ -139,6 +139,7 @@ def _p(data, scenario, seed=11, target="d008"):
     return fc.probabilities.set_index("target_id").loc[target, "p_reach_low"]
 
 
+@pytest.mark.slow  # six forecasts of 3,000 draws: make test runs it, make test-fast does not
 def test_probabilities_monotone_in_recognitions_and_growth(data):
     assert _p(data, "fewer_recognitions") <= _p(data, "baseline") <= _p(data, "more_recognitions")
     assert _p(data, "fewer_recognitions") < _p(data, "more_recognitions")
