@@ -98,6 +98,29 @@ def test_second_run_is_cached(built):
     assert {o.status for o in second} == {"cached"}
 
 
+def _shown(executed) -> str:
+    """Everything an executed notebook displays."""
+    nb = nbformat.read(executed, as_version=4)
+    return "".join(str(o.get("data", {})) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+def test_the_effects_and_targets_notebooks_run_headless_and_show_their_details(built):
+    # the papermill smoke runs of 02 and 03 are the batch's; their decisions are tested in-process
+    # (tests/test_effects_run.py, tests/test_targets_run.py)
+    folder = built[0] / "2019" / "baseline"
+    effects = read_section(folder / "results" / "02_programme_effects.json")
+    assert effects.simulated is True and effects.method_checks[0].startswith("SIMULATED")
+    assert effects.findings[0].startswith("What a census extract could detect") and effects.tables[0].simulated
+    assert effects.params["memo_year"] == 2019
+    shown = _shown(folder / "executed" / "02_programme_effects.ipynb")
+    assert "Callaway" in shown and "image/png" in shown  # the comparison table and the event-study figure
+    targets = read_section(folder / "results" / "03_targets.json")
+    assert targets.tables[0].title.startswith("Progress verdicts as of 2019") and targets.vintage == "real_time"
+    assert {e.name for e in targets.exhibits} == {"export_share_history"}
+    shown = _shown(folder / "executed" / "03_targets.ipynb")
+    assert "Anchors agree" in shown and "Forecast gate" in shown and "image/png" in shown
+
+
 def test_index_escapes_text_from_data(tmp_path):
     bad = jobs.Outcome("2020/baseline/01_x", "01_x", 2020, "baseline", "failed", cell=3,
                         error="<script>alert(1)</script>")

@@ -119,15 +119,17 @@ def choice_design(risk: pd.DataFrame, a: dict[str, np.ndarray], time_only: bool 
 
 
 def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | None = None,
-                    time_only: bool = False, occupancy: bool = False) -> LocationChoice:
+                    time_only: bool = False, occupancy: bool = False, *,
+                    risk: pd.DataFrame | None = None) -> LocationChoice:
     """Conditional logit (McFadden 1974) of each Hanoi firm-year's place, standard errors
     clustered by firm. Firm-years without last year's revenue (entrants) or without land or
     employment are left out and counted in ``coefficients.attrs["dropped"]``; so is a term that
     no choice can identify: recognition when no recognised firm moved (separation),
     and in ``time_only`` the lease term when no place's lease index changed over the years used. With
     ``occupancy``, only the years where every place has an occupancy figure enter (the rest counted).
+    ``risk``: :func:`firm_years` of ``panel`` to ``last_year``, when the caller already has it.
     """
-    risk = firm_years(panel, last_year)
+    risk = firm_years(panel, last_year) if risk is None else risk
     usable = risk[["size_z", "land_rel", "labour_rel"]].replace([np.inf, -np.inf], np.nan).notna().all(axis=1)
     dropped = [f"{int((~usable).sum())} of {len(risk)} firm-years left out: no revenue last year, or no land or "
                "employment in the firm's first year"] if (~usable).any() else []
@@ -170,7 +172,8 @@ def fitted_choice(X: np.ndarray, chosen: np.ndarray, clusters: np.ndarray) -> Co
     return conditional_logit(X, chosen, clusters=clusters)
 
 
-def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int) -> LocationChoice | None:
+def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int, *,
+                     risk: pd.DataFrame | None = None) -> LocationChoice | None:
     """The location choice with park occupancy (:func:`location_choice` with ``occupancy``) over the years up
     to ``last_year`` where every place has an occupancy figure; None (a reason in :data:`OCCUPANCY_NEEDS`)
     when fewer than two such years have different figures: with place constants, one year's occupancy is
@@ -180,7 +183,8 @@ def occupancy_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int) -
     known = used.groupby("year")["occupancy_pct"].apply(lambda o: o.notna().all())
     rows = used[used["year"].isin(known[known].index)]
     varies = (rows.groupby("province")["occupancy_pct"].nunique() > 1).any()
-    return location_choice(panel, attrs, last_year, occupancy=True) if known.sum() >= 2 and varies else None
+    return location_choice(panel, attrs, last_year, occupancy=True, risk=risk) if known.sum() >= 2 and varies \
+        else None
 
 
 #: Why the occupancy fit can be missing.

@@ -65,11 +65,13 @@ def elasticity_ratios(ratios: pd.DataFrame, chosen: float) -> dict[str, float | 
 
 def choice_fits(firms: FirmPanel, places: pd.DataFrame, year: int) -> tuple[dict, pd.DataFrame]:
     """The three location-choice fits (main; time variation only; with park occupancy) and their table."""
-    choice = relocation.location_choice(firms.data, places, year)
+    risk = relocation.firm_years(firms.data, year)  # the same choice occasions for all three
+    choice = relocation.location_choice(firms.data, places, year, risk=risk)
     fits = {"main": choice,
             "time variation only (place x land terms)": relocation.location_choice(firms.data, places, year,
-                                                                                   time_only=True),
-            "with park occupancy (ln vacant share)": relocation.occupancy_choice(firms.data, places, year)}
+                                                                                   time_only=True, risk=risk),
+            "with park occupancy (ln vacant share)": relocation.occupancy_choice(firms.data, places, year,
+                                                                                 risk=risk)}
     truth = true_coefficients(firms.truth.params.choice, places, choice.reference) if firms.simulated else None
     if truth is not None:
         truth["log_vacancy"] = 0.0  # the simulation's parks have no capacity limit
