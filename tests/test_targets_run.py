@@ -69,3 +69,26 @@ def test_a_scenario_changes_only_the_future_not_the_past():
     _, base = _section(as_of_year=2024, n_draws=300)
     _, slow = _section(as_of_year=2024, scenario="slow_growth", n_draws=300)
     pd.testing.assert_frame_equal(base.tables[0].frame, slow.tables[0].frame)
+
+
+def test_a_run_reading_the_scenario_free_work_back_lists_the_same_warnings(monkeypatch, tmp_path):
+    import warnings
+
+    from kip_analysis import memory
+    from kip_analysis.analyses.targets import backtest
+    from kip_analysis.errors import captured
+
+    real = backtest.rolling_origin
+
+    def noisy(*args, **kwargs):  # the real backtest raises none today: one is raised on purpose
+        with captured("backtest fit"):
+            warnings.warn("did not converge", RuntimeWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backtest, "rolling_origin", noisy)
+    monkeypatch.setenv("KIP_CACHE_DIR", str(tmp_path))  # the first run computes the backtest, the second reads it
+    memory._environment.cache_clear()
+    first, again = (_section(as_of_year=2022, target_year=2025, n_draws=300)[1] for _ in range(2))
+    assert "backtest fit: RuntimeWarning: did not converge" in first.warnings
+    assert again.warnings == first.warnings
+    memory._environment.cache_clear()
