@@ -88,7 +88,7 @@ def test_a_run_reading_the_scenario_free_work_back_lists_the_same_warnings(monke
     monkeypatch.setattr(backtest, "rolling_origin", noisy)
     monkeypatch.setenv("KIP_CACHE_DIR", str(tmp_path))  # the first run computes the backtest, the second reads it
     memory._environment.cache_clear()
-    first, again = (_section(as_of_year=2022, target_year=2025, n_draws=300)[1] for _ in range(2))
+    first, again = (_section(as_of_year=2019, target_year=2020, n_draws=300)[1] for _ in range(2))
     assert "backtest fit: RuntimeWarning: did not converge" in first.warnings
     assert again.warnings == first.warnings
     memory._environment.cache_clear()
