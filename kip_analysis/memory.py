@@ -8,7 +8,7 @@ versions of the libraries that compute numbers, so an edit anywhere in the packa
 upgrade computes afresh (callers add the hashes of the files they read). The cache lives in
 ``.cache/joblib`` under the workbook root, or under ``KIP_CACHE_DIR``; ``KIP_CACHE_DIR=none`` turns it off.
 
-May import: config, versions.
+May import: config, errors, versions.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from kip_analysis import config
+from kip_analysis.errors import recording, replay
 from kip_analysis.versions import package_versions
 
 #: Libraries whose version can change a cached result (numbers, fits, robust intervals, a table's HTML).
@@ -160,11 +161,15 @@ def shared(func: Callable[P, R]) -> Callable[P, R]:
     the library versions.
 
     ``func`` must be deterministic in its arguments (seeds passed in, files read named by their
-    hashes among the arguments) and return something picklable.
+    hashes among the arguments) and return something picklable. The warnings it captures
+    (:class:`kip_analysis.errors.captured`) are stored with its result and counted again whenever the
+    result is read back, so a run from the cache lists the same warnings as one that computed afresh.
     """
 
-    def keyed(environment: str, key: str, *args: P.args, **kwargs: P.kwargs) -> R:
-        return func(*args, **kwargs)
+    def keyed(environment: str, key: str, *args: P.args, **kwargs: P.kwargs) -> tuple[R, dict[str, int]]:
+        with recording() as rec:
+            result = func(*args, **kwargs)
+        return result, rec.recorded
 
     keyed.__name__ = keyed.__qualname__ = func.__qualname__
     keyed.__module__ = func.__module__
@@ -173,8 +178,10 @@ def shared(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if cache_dir() is None:  # the cache is off: no key to compute
             return func(*args, **kwargs)
-        return memory().cache(keyed, ignore=["*", "**"])(_environment(), content_key(*args, **kwargs), *args,
-                                                          **kwargs)
+        result, warned = memory().cache(keyed, ignore=["*", "**"])(_environment(), content_key(*args, **kwargs),
+                                                                    *args, **kwargs)
+        replay(warned)
+        return result
 
     return wrapper
 

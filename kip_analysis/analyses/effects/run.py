@@ -4,7 +4,7 @@ table and its intervals, the exporting margins, the subgroups, the census power 
 :func:`section` turns the results into the memo's Section. The notebook is: validate, run,
 display.
 
-May import: data, errors, estimators, memory, report, analyses.effects.*.
+May import: data, estimators, memory, report, analyses.effects.*.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from kip_analysis.analyses.effects.params import EffectsParams
 from kip_analysis.analyses.effects.section import EffectsResults
 from kip_analysis.data import processed, provenance
 from kip_analysis.data.firm_panel import FirmPanel, load_firm_panel
-from kip_analysis.errors import recording, replay
 from kip_analysis.estimators import did
 from kip_analysis.estimators.did_types import Z95
 from kip_analysis.memory import shared
@@ -115,46 +114,42 @@ def last_year_seen(firms: FirmPanel, memo_year: int) -> int:
 
 
 @shared
-def estimate(firms: FirmPanel, p: EffectsParams) -> tuple[dict, dict[str, int]]:
-    """Every estimate of the effects analysis, and the warnings their estimators raised (cached on disk by
-    the panel's and the parameters' contents: the tests, the notebook and a memo of a later year with the
-    same panel share them; ``p`` carries no results path, and the memo year as :func:`last_year_seen`).
+def estimate(firms: FirmPanel, p: EffectsParams) -> dict:
+    """Every estimate of the effects analysis (cached on disk by the panel's and the parameters' contents, with
+    the warnings the estimators raised: the tests, the notebook and a memo of a later year with the same panel
+    share them; ``p`` carries no results path, and the memo year as :func:`last_year_seen`).
     """
-    with recording() as rec:
-        panel = memo_panel(firms, p.memo_year)
-        data = estimates.prepare_panel(panel, p.outcome)
-        cs = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates,
-                                   p.anticipation, allow_unbalanced=True)
-        tw = did.twfe(data)
-        comparison = comparison_table(data, p, firms, cs, tw)
-        truth = (estimates.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year)
-                 if firms.simulated else None)
-        es, cs_universal = robustness.event_study(data, p.control_group, p.covariates, p.anticipation, p.n_boot,
-                                                  twfe=tw)
-        pretests = robustness.pretests(cs_universal, cs, robustness.pretest_permutation(data, p.control_group,
-                                                                                         p.n_permutations))
-        sensitivity, breakdown = robustness.honest_did(cs_universal)
-        plain = comparison.set_index("estimator").loc["Callaway–Sant'Anna unconditional (simple)", "estimate"]
-        effects = firms.truth.effects if firms.simulated else None
-        out = {
-            "comparison": comparison, "event_study": es, "truth_dynamic": truth["dynamic"] if truth else None,
-            "pretests": pretests, "sensitivity": sensitivity, "breakdown": breakdown,
-            "placebo": robustness.placebo_dates(data, p.control_group, p.covariates),
-            "permutation": robustness.permutation_test(data, float(plain), p.control_group, p.n_permutations),
-            "heterogeneity": pd.concat([
-                estimates.heterogeneity(data, by, p.control_group, p.covariates, effects, p.outcome)
-                .rename(columns={by: "subgroup"}).assign(by=by) for by in SUBGROUPS], ignore_index=True),
-            "margins": margin_table(panel, p, firms), "sample": data.attrs, "cohorts": robustness.cohort_table(cs),
-            "balance": estimates.balance_table(data, panel, BALANCE_YEAR)}
-    return out, rec.recorded
+    panel = memo_panel(firms, p.memo_year)
+    data = estimates.prepare_panel(panel, p.outcome)
+    cs = did.callaway_santanna(data, "y", "year", "id", "gname", p.control_group, p.covariates,
+                               p.anticipation, allow_unbalanced=True)
+    tw = did.twfe(data)
+    comparison = comparison_table(data, p, firms, cs, tw)
+    truth = (estimates.true_aggregates(firms.truth.att_truth, data, p.outcome, p.memo_year)
+             if firms.simulated else None)
+    es, cs_universal = robustness.event_study(data, p.control_group, p.covariates, p.anticipation, p.n_boot,
+                                              twfe=tw)
+    pretests = robustness.pretests(cs_universal, cs, robustness.pretest_permutation(data, p.control_group,
+                                                                                     p.n_permutations))
+    sensitivity, breakdown = robustness.honest_did(cs_universal)
+    plain = comparison.set_index("estimator").loc["Callaway–Sant'Anna unconditional (simple)", "estimate"]
+    effects = firms.truth.effects if firms.simulated else None
+    return {
+        "comparison": comparison, "event_study": es, "truth_dynamic": truth["dynamic"] if truth else None,
+        "pretests": pretests, "sensitivity": sensitivity, "breakdown": breakdown,
+        "placebo": robustness.placebo_dates(data, p.control_group, p.covariates),
+        "permutation": robustness.permutation_test(data, float(plain), p.control_group, p.n_permutations),
+        "heterogeneity": pd.concat([
+            estimates.heterogeneity(data, by, p.control_group, p.covariates, effects, p.outcome)
+            .rename(columns={by: "subgroup"}).assign(by=by) for by in SUBGROUPS], ignore_index=True),
+        "margins": margin_table(panel, p, firms), "sample": data.attrs, "cohorts": robustness.cohort_table(cs),
+        "balance": estimates.balance_table(data, panel, BALANCE_YEAR)}
 
 
 def run(p: EffectsParams, firms: FirmPanel | None = None) -> EffectsRun:
     """Every number of the effects analysis for one memo year (``firms``: a panel already loaded)."""
     firms = firms or load_firm_panel(p.data_source, variant=p.variant)
-    e, warned = estimate(firms, dataclasses.replace(p, results_path="",
-                                                    memo_year=last_year_seen(firms, p.memo_year)))
-    replay(warned)
+    e = estimate(firms, dataclasses.replace(p, results_path="", memo_year=last_year_seen(firms, p.memo_year)))
     bands = "uniform 95% band (multiplier bootstrap)" if p.n_boot > 0 else "pointwise 95% interval"
     fig = figures.event_study(e["event_study"], e["truth_dynamic"], firms.label, p.outcome, bands)
     tables = processed.load_all(p.memo_year, processed.default_vintage(p.memo_year))

@@ -4,7 +4,7 @@ with the sourced default assumptions; the backtest origins; which targets get a 
 exhibit with or without a forecast); :func:`section` turns the results into the memo's Section. The
 notebook is: validate, run, display.
 
-May import: errors, memory, data, report, analyses.facts, analyses.land.relocation, analyses.targets.*.
+May import: memory, data, report, analyses.facts, analyses.land.relocation, analyses.targets.*.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from kip_analysis.analyses.targets.params import TargetsParams
 from kip_analysis.data import anchors, processed
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.data.raw import load_table
-from kip_analysis.errors import recording, replay
 from kip_analysis.memory import shared
 from kip_analysis.report import figures
 from kip_analysis.report.section import Section
@@ -87,19 +86,16 @@ def scenario_levers(p: TargetsParams) -> tuple[scenarios.Levers, bool]:
 @shared
 def scenario_free(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFrame, assumptions: shares.ShareAssumptions,
                   open_export: pd.DataFrame, as_of_year: int,
-                  raw: dict) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, int]]:
-    """The open export-share targets' leave-one-row-out tables, the rolling-origin backtest, and the warnings
-    their fits raised (replayed by the caller, so a run that reads them back lists the same warnings).
+                  raw: dict) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The open export-share targets' leave-one-row-out tables and the rolling-origin backtest.
 
     Neither depends on the scenario, so every scenario's run of a year reads them from the disk cache
     (:mod:`kip_analysis.memory`; ``raw``, the raw tables' hashes, is in the key).
     """
-    with recording() as rec:
-        influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions,
-                                                            pd.Series(t._asdict()), as_of_year)
-                     for t in open_export.itertuples()}
-        detail = backtest.rolling_origin(facts, iip, range(BACKTEST_FIRST_ORIGIN, as_of_year), n_draws=BACKTEST_DRAWS)
-    return influence, detail, rec.recorded
+    influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions, pd.Series(t._asdict()),
+                                                        as_of_year) for t in open_export.itertuples()}
+    return influence, backtest.rolling_origin(facts, iip, range(BACKTEST_FIRST_ORIGIN, as_of_year),
+                                              n_draws=BACKTEST_DRAWS)
 
 
 def run(p: TargetsParams) -> TargetsRun:
@@ -125,9 +121,8 @@ def run(p: TargetsParams) -> TargetsRun:
                                           p.source_preference)
     known = verdicts.known_targets(target_table, p.as_of_year)
     open_export = known[(known["metric"] == "kip_export_share") & (known["target_year"] >= p.as_of_year)]
-    influence, detail, warned = scenario_free(facts, rounds, iip, assumptions, open_export, p.as_of_year,
-                                              tables["programme_timeline"].attrs["raw_sha256"])
-    replay(warned)
+    influence, detail = scenario_free(facts, rounds, iip, assumptions, open_export, p.as_of_year,
+                                      tables["programme_timeline"].attrs["raw_sha256"])
     scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
         columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
     earned, gate_reasons = backtest.gate(scores)
