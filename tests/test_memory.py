@@ -94,8 +94,6 @@ def test_the_same_vintage_seen_from_two_memo_years_is_built_once(monkeypatch, tm
 
 
 def test_a_memo_year_past_the_panel_shares_the_effects_estimates_and_an_earlier_one_does_not():
-    import dataclasses
-
     from kip_analysis.analyses.effects import run as effects_run
     from kip_analysis.analyses.effects.params import validate
     from kip_analysis.data.firm_panel import load_firm_panel
@@ -105,8 +103,7 @@ def test_a_memo_year_past_the_panel_shares_the_effects_estimates_and_an_earlier_
 
     def key(year: int, path: str = "") -> str:
         p = validate(memo_year=year, results_path=path)
-        return memory.content_key(firms, dataclasses.replace(p, results_path="",
-                                                             memo_year=effects_run.last_year_seen(firms, year)))
+        return memory.content_key(firms, effects_run.estimate_params(firms, p))
 
     assert effects_run.last_year_seen(firms, last + 1) == last == effects_run.last_year_seen(firms, last)
     assert key(last) == key(last + 1) == key(last, "/some/where/02.json")  # where a run publishes is not an input

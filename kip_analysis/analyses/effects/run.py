@@ -113,11 +113,16 @@ def last_year_seen(firms: FirmPanel, memo_year: int) -> int:
     return min(memo_year, seen)
 
 
+def estimate_params(firms: FirmPanel, p: EffectsParams) -> EffectsParams:
+    """The parameters :func:`estimate` is keyed by: no results path, the memo year as :func:`last_year_seen`."""
+    return dataclasses.replace(p, results_path="", memo_year=last_year_seen(firms, p.memo_year))
+
+
 @shared
 def estimate(firms: FirmPanel, p: EffectsParams) -> dict:
     """Every estimate of the effects analysis (cached on disk by the panel's and the parameters' contents, with
     the warnings the estimators raised: the tests, the notebook and a memo of a later year with the same panel
-    share them; ``p`` carries no results path, and the memo year as :func:`last_year_seen`).
+    share them; ``p`` as :func:`estimate_params`).
     """
     panel = memo_panel(firms, p.memo_year)
     data = estimates.prepare_panel(panel, p.outcome)
@@ -149,7 +154,7 @@ def estimate(firms: FirmPanel, p: EffectsParams) -> dict:
 def run(p: EffectsParams, firms: FirmPanel | None = None) -> EffectsRun:
     """Every number of the effects analysis for one memo year (``firms``: a panel already loaded)."""
     firms = firms or load_firm_panel(p.data_source, variant=p.variant)
-    e = estimate(firms, dataclasses.replace(p, results_path="", memo_year=last_year_seen(firms, p.memo_year)))
+    e = estimate(firms, estimate_params(firms, p))
     bands = "uniform 95% band (multiplier bootstrap)" if p.n_boot > 0 else "pointwise 95% interval"
     fig = figures.event_study(e["event_study"], e["truth_dynamic"], firms.label, p.outcome, bands)
     tables = processed.load_all(p.memo_year, processed.default_vintage(p.memo_year))
