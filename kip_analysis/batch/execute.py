@@ -1,8 +1,8 @@
 """Running the batch: each notebook under papermill in its own kernel, rendered to HTML with
 code hidden, its files published atomically; a failure is isolated to its own memo.
 
-May import: config, io, data.processed, batch.jobs, batch.cache, batch.index, batch.pipeline, batch.signals,
-batch.staging.
+May import: config, io, data.processed, batch.jobs, batch.cache, batch.forkserver, batch.index, batch.pipeline,
+batch.signals, batch.staging.
 
 A batch holds a lock on its output folder, builds every year and scenario in a staging copy and
 publishes a memo's folder only when all its notebooks succeeded (:mod:`kip_analysis.batch.staging`).
@@ -13,6 +13,7 @@ outcomes so far to the command line (:mod:`kip_analysis.batch.signals`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -26,7 +27,7 @@ from tqdm import tqdm
 
 from kip_analysis import config, memory
 from kip_analysis.analyses.targets import scenarios
-from kip_analysis.batch import pipeline, signals, staging
+from kip_analysis.batch import forkserver, pipeline, signals, staging
 from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
 from kip_analysis.batch.index import write_index
 from kip_analysis.batch.jobs import (
@@ -114,13 +115,15 @@ def publish_memo(job: Job, built: str | None = None) -> list[Path]:
 def _quiet_worker(log_path: str) -> None:
     """Send a worker's (and so its kernels') stdout and stderr to the batch log: kernel transport
     warnings and shutdown traces go there, never into the progress bar and summary; the worker dies
-    with the batch and takes its kernels with it.
+    with the batch and takes its kernels with it. Then fork the zygote its kernels are forked from
+    (:mod:`kip_analysis.batch.forkserver`; the worker started with :func:`worker_environment`).
     """
     signals.worker_dies_with_parent()
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
+    forkserver.start()
 
 
 #: Environment variables that cap a kernel's numeric threads (BLAS, OpenMP, numba, and Rayon: pyfixest's
@@ -161,7 +164,7 @@ def run_job(job: Job, key: str, force: bool, threads: int | None = None, parts: 
         papermill.execute_notebook(
             str(job.source), str(tmp_nb), parameters=parameters,
             kernel_name=_kernel_name(), cwd=job.source_dir, progress_bar=False,
-            log_output=False,
+            log_output=False, **({"kernel_manager_class": manager} if (manager := forkserver.manager_class()) else {}),
         )
     except PapermillExecutionError as err:
         out.status, out.cell = "failed", err.exec_count
@@ -215,6 +218,27 @@ class Interrupted(Exception):  # noqa: N818 - it is the user's Ctrl-C, not an er
         self.outcomes = outcomes
 
 
+@contextlib.contextmanager
+def worker_environment(threads: int):
+    """While the batch runs, the environment its workers start with (then restored): the numeric thread caps,
+    which BLAS reads once, when a worker first imports numpy (before it forks the zygote its kernels are
+    forked from), and one string-hash seed, so that a re-run gives the same digits (pyfixest's Sun-Abraham fit
+    varies in its 11th digit with the order of a hashed set).
+    """
+    wanted = {name: str(threads) for name in THREAD_VARIABLES}
+    wanted["PYTHONHASHSEED"] = os.environ.get("PYTHONHASHSEED", "0")
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, force: bool,
             bar: tqdm | None = None,
             then: Callable[[Outcome], tuple[list[Outcome], list[Job]]] | None = None) -> list[Outcome]:
@@ -253,44 +277,45 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
         return None
 
     threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs))
-    try:
-        while True:
-            while len(running) < max(1, n_jobs) and (job := next_job()) is not None:
-                if pool is None:
-                    log_path = Path(job.out_dir).parent / "batch_kernels.log"
-                    log_path.parent.mkdir(parents=True, exist_ok=True)
-                    pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
-                                               initializer=_quiet_worker, initargs=(str(log_path),))
-                running[pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
-                                    why_rebuilt(job, keys[job.label][1], force))] = job
-            if not running:
-                break
-            if bar is not None:
-                bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())))
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = running.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as err:  # the worker itself died
-                    outcome = Outcome(job.label, job.notebook, job.year, job.scenario, "failed",
-                                      error=f"{type(err).__name__}: {err}")
-                settle(outcome)
-    except KeyboardInterrupt:
-        signals.second_interrupt_exits()
-        for future in running:
-            future.cancel()
+    with worker_environment(threads):  # the workers start with it
+        try:
+            while True:
+                while len(running) < max(1, n_jobs) and (job := next_job()) is not None:
+                    if pool is None:
+                        log_path = Path(job.out_dir).parent / "batch_kernels.log"
+                        log_path.parent.mkdir(parents=True, exist_ok=True)
+                        pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
+                                                   initializer=_quiet_worker, initargs=(str(log_path),))
+                    running[pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
+                                        why_rebuilt(job, keys[job.label][1], force))] = job
+                if not running:
+                    break
+                if bar is not None:
+                    bar.set_postfix_str(", ".join(sorted(j.label for j in running.values())))
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as err:  # the worker itself died
+                        outcome = Outcome(job.label, job.notebook, job.year, job.scenario, "failed",
+                                          error=f"{type(err).__name__}: {err}")
+                    settle(outcome)
+        except KeyboardInterrupt:
+            signals.second_interrupt_exits()
+            for future in running:
+                future.cancel()
+            if pool is not None:
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    signals.kill_tree(process.pid)
+                pool.shutdown(wait=False, cancel_futures=True)
+            outcomes += [Outcome(j.label, j.notebook, j.year, j.scenario, "interrupted",
+                                 error="stopped by Ctrl-C or SIGTERM before it finished")
+                         for j in [*running.values(), *ready, *queue]]
+            raise Interrupted(sorted(outcomes, key=lambda o: o.label)) from None
         if pool is not None:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                signals.kill_tree(process.pid)
-            pool.shutdown(wait=False, cancel_futures=True)
-        outcomes += [Outcome(j.label, j.notebook, j.year, j.scenario, "interrupted",
-                             error="stopped by Ctrl-C or SIGTERM before it finished")
-                     for j in [*running.values(), *ready, *queue]]
-        raise Interrupted(sorted(outcomes, key=lambda o: o.label)) from None
-    if pool is not None:
-        pool.shutdown(wait=True)
-    return sorted(outcomes, key=lambda o: o.label)
+            pool.shutdown(wait=True)
+        return sorted(outcomes, key=lambda o: o.label)
 
 
 def _final(outcome: Outcome, out_dir: Path) -> Outcome:

@@ -47,13 +47,18 @@ def _on_term(signum: int, frame: object) -> None:  # noqa: ARG001 - a signal han
     os._exit(128 + signum)
 
 
-def worker_dies_with_parent() -> None:
-    """In a worker: SIGTERM when the batch process dies, and SIGTERM kills the worker's kernels first."""
+def die_with_parent(signum: int) -> None:
+    """Ask Linux to send this process ``signum`` when its parent dies (elsewhere: nothing)."""
     if sys.platform.startswith("linux"):
         try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
         except (OSError, AttributeError):
             pass
+
+
+def worker_dies_with_parent() -> None:
+    """In a worker: SIGTERM when the batch process dies, and SIGTERM kills the worker's kernels first."""
+    die_with_parent(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the batch decides
 
