@@ -21,7 +21,8 @@ from kip_analysis.batch.execute import _kernel_name  # the batch's kernel spec (
 PROBE = """import json, os, sys
 print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "session_leader": os.getsid(0) == os.getpid(),
                   "pandas_already": "pandas" in sys.modules, "cwd": os.getcwd(), "probe": os.environ.get("KIP_PROBE"),
-                  "mplbackend": os.environ.get("MPLBACKEND"), "stdin_is_null": os.path.realpath("/proc/self/fd/0")}))
+                  "mplbackend": os.environ.get("MPLBACKEND"), "stdin_is_null": os.path.realpath("/proc/self/fd/0"),
+                  "rc_backend": sys.modules["matplotlib"].rcParams._get_backend_or_none()}))
 """
 
 
@@ -29,7 +30,7 @@ def _probe_in_worker(notebook: str, output: str, cwd: str) -> dict:
     """In a spawned worker, as the batch's: start the zygote, run the probe notebook in a forked kernel."""
     import papermill
 
-    zygote = forkserver.start(preload=("pandas", "ipykernel.kernelapp"))
+    zygote = forkserver.start(preload=("pandas", "matplotlib.pyplot", "ipykernel.kernelapp"))
     manager = forkserver.manager_class()
     os.environ["KIP_PROBE"] = "set after the zygote started"
     papermill.execute_notebook(notebook, output, kernel_name=_kernel_name(), cwd=cwd, progress_bar=False,
@@ -52,7 +53,9 @@ def test_a_batch_workers_kernel_is_a_fork_of_its_zygote_with_the_libraries_impor
     assert seen["pandas_already"]  # imported once, in the zygote (a new kernel does not import pandas)
     assert seen["session_leader"]  # its own session, as jupyter_client starts a kernel
     assert seen["cwd"] == str(tmp_path) and seen["probe"] == "set after the zygote started"  # papermill's env
-    assert seen["mplbackend"] == forkserver.INLINE_BACKEND and seen["stdin_is_null"] == os.devnull
+    # ipykernel's inline backend unless the environment names one (CI sets Agg), as in a kernel started anew
+    assert seen["mplbackend"] == (os.environ.get("MPLBACKEND") or forkserver.INLINE_BACKEND)
+    assert seen["rc_backend"] == seen["mplbackend"] and seen["stdin_is_null"] == os.devnull
 
 
 def test_without_a_zygote_kernels_start_the_usual_way():
