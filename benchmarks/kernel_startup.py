@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import AsyncKernelManager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,19 +31,8 @@ def import_cell(path: Path) -> str:
     return "\n".join(line for line in lines if re.match(r"^(import|from) \S+", line))
 
 
-def kernel_times(imports: str) -> tuple[float, float]:
-    start = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
-    ready = time.perf_counter() - start
-    start = time.perf_counter()
-    kc.execute_interactive(imports, timeout=600)
-    cell = time.perf_counter() - start
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-    return ready, cell
-
-
-async def _forked_times(manager: type, imports: str) -> tuple[float, float]:
+async def kernel_times(manager: type, imports: str) -> tuple[float, float]:
+    """Seconds to a ready kernel of ``manager`` (an async kernel manager class), then the import cell's."""
     start = time.perf_counter()
     km = manager(kernel_name="python3")
     await km.start_kernel(cwd=str(ROOT / "notebooks"))
@@ -74,7 +63,7 @@ def main() -> None:
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for path in paths:
         imports = import_cell(path)
-        ready, cell = kernel_times(imports)
+        ready, cell = asyncio.run(kernel_times(AsyncKernelManager, imports))
         print(f"{path.stem}: kernel ready {ready:.1f} s; import cell {cell:.1f} s")
         for seconds, module in slowest_imports(imports):
             print(f"    {seconds:6.2f} s  {module}")
@@ -86,7 +75,7 @@ def main() -> None:
         return
     print(f"zygote: imports and fork {time.perf_counter() - start:.1f} s, once per batch worker")
     for path in paths:
-        ready, cell = asyncio.run(_forked_times(forkserver.manager_class(), import_cell(path)))
+        ready, cell = asyncio.run(kernel_times(forkserver.manager_class(), import_cell(path)))
         print(f"{path.stem} (forked kernel): kernel ready {ready:.2f} s; import cell {cell:.2f} s")
 
 

@@ -133,18 +133,12 @@ THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
                                      "POLARS_MAX_THREADS")
 
 
-def run_job(job: Job, key: str, force: bool, threads: int | None = None, parts: dict | None = None,
-            why: str = "") -> Outcome:
-    """Execute one notebook (unless cached), render it, and publish its files atomically.
-
-    ``threads`` caps each kernel's numeric threads so that parallel kernels do not
-    oversubscribe the cores (cores // jobs each).
+def run_job(job: Job, key: str, force: bool, parts: dict | None = None, why: str = "") -> Outcome:
+    """Execute one notebook (unless cached), render it, and publish its files atomically. The kernel gets the
+    worker's numeric thread caps (:func:`worker_environment`: cores // jobs each, so that parallel kernels do
+    not oversubscribe the cores).
     """
     import papermill
-
-    if threads:
-        for name in THREAD_VARIABLES:
-            os.environ[name] = str(threads)
     from papermill.exceptions import PapermillExecutionError
 
     out = Outcome(job.label, job.notebook, job.year, job.scenario, "built",
@@ -286,7 +280,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
                         log_path.parent.mkdir(parents=True, exist_ok=True)
                         pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
                                                    initializer=_quiet_worker, initargs=(str(log_path),))
-                    running[pool.submit(run_job, job, keys[job.label][0], force, threads, keys[job.label][1],
+                    running[pool.submit(run_job, job, keys[job.label][0], force, keys[job.label][1],
                                         why_rebuilt(job, keys[job.label][1], force))] = job
                 if not running:
                     break

@@ -26,7 +26,6 @@ import time
 import traceback
 import uuid
 from multiprocessing.connection import Connection, Pipe
-from pathlib import Path
 from typing import Any
 
 from kip_analysis.batch import signals
@@ -189,37 +188,35 @@ def fork_kernel(cmd: list[str], env: dict[str, str], cwd: str) -> int | None:
     return value if status == "ok" else None
 
 
-def _zombie(pid: int) -> bool:
-    """Whether ``pid`` has exited and waits to be reaped (Linux ``/proc``; elsewhere False)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]  # the state follows the command name in parentheses
-
-
 class ForkedProcess:
-    """The part of ``subprocess.Popen`` that jupyter_client uses, for a kernel forked by the zygote. The
-    kernel is the zygote's child, not ours, so its exit status is not ours to read: it is 0 once the
+    """The part of ``subprocess.Popen`` that jupyter_client uses, for a kernel forked by the zygote, over
+    ``psutil.Process`` (which knows the kernel by its pid and start time, so a reused pid is not taken for it).
+    The kernel is the zygote's child, not ours, so its exit status is not ours to read: it is 0 once the
     kernel has gone, or minus the signal this object last sent it.
     """
 
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int) -> None:
+        import psutil
+
         self.pid = pid
         self.returncode: int | None = None
         self._sent: int | None = None
+        try:
+            self._process: psutil.Process | None = psutil.Process(pid)
+        except psutil.NoSuchProcess:  # gone already
+            self._process = None
 
     def poll(self) -> int | None:
         """None while the kernel runs, else its exit status as described above."""
+        import psutil
+
         if self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-                gone = _zombie(self.pid)  # exited, not yet reaped by its parent
-            except ProcessLookupError:
-                gone = True
-            except PermissionError:  # the pid was taken by another user's process: ours is gone
+                gone = (self._process is None or not self._process.is_running()
+                        or self._process.status() == psutil.STATUS_ZOMBIE)  # exited, not yet reaped
+            except psutil.NoSuchProcess:
                 gone = True
             if gone:
                 self.returncode = -self._sent if self._sent else 0
@@ -236,9 +233,14 @@ class ForkedProcess:
 
     def send_signal(self, signum: int) -> None:
         """Send ``signum`` to the kernel (if it is still there)."""
+        import psutil
+
         if self.poll() is None:
             self._sent = signum
-            os.kill(self.pid, signum)
+            try:
+                self._process.send_signal(signum)
+            except psutil.NoSuchProcess:  # it went between the poll and the signal
+                pass
 
     def terminate(self) -> None:
         """SIGTERM."""
