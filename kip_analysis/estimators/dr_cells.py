@@ -10,9 +10,10 @@ all of them. The formulas are R ``DRDID::drdid_panel`` (the ``est_method = "dr"`
 more; tests/test_fastdid.py checks equality with csdid to 1e-8.
 
 At a million units the work is a few dozen passes over n-vectors per cell, so the design is
-kept transposed (k x n, one contiguous row per covariate) and cross products are sums of
-elementwise products: BLAS matrix products with a dimension of 3 are several times slower
-than that, and its threaded dot products stall when the cores are busy.
+kept transposed (k x n, one contiguous row per covariate) and cross products are dot products
+of rows: BLAS matrix products with a dimension of 3 are several times slower than that. Passes
+go over blocks of :data:`CHUNK` units, below the length at which OpenBLAS threads a dot product
+(10,000; threads stall when the cores are busy), and a block's temporaries stay in cache.
 
 May import: errors.
 """
@@ -25,13 +26,16 @@ from kip_analysis.errors import ParameterError
 
 #: R DRDID's trimming level for comparison units' propensity scores.
 TRIM_LEVEL: float = 0.995
-#: Units per block in the passes over a cell's sample (a block's temporaries stay in a core's cache).
-CHUNK: int = 32768
+#: Units per block in the passes over a cell's sample: OpenBLAS's dot product stays single-threaded
+#: up to 10,000 (kernel/x86_64/ddot.c) and a block's temporaries stay in a core's cache.
+CHUNK: int = 8192
+#: |X b| beyond which the logit may be separating the data: its deviance is then tracked.
+SEPARATION_ETA: float = 15.0
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Sum of a_i b_i over two n-vectors (single-threaded)."""
-    return float(np.einsum("i,i->", a, b))
+    """Sum of a_i b_i over two vectors of at most :data:`CHUNK` (BLAS ddot, single-threaded there)."""
+    return float(np.dot(a, b))
 
 
 def _cross(At: np.ndarray, Bt: np.ndarray) -> np.ndarray:
@@ -58,28 +62,39 @@ def _linear(Xt: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return out
 
 
-def _deviance(Xt: np.ndarray, D: np.ndarray, beta: np.ndarray) -> float:
+def _softplus_terms(eta: np.ndarray, e: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """log(1 + e^eta) - d eta per unit from eta and e = exp(-|eta|): max(eta, 0) + log1p(e) - d eta (no overflow)."""
+    return np.maximum(eta, 0) + np.log1p(e) - d * eta
+
+
+def _deviance(Xt: np.ndarray, D: np.ndarray, beta: np.ndarray, chunk: int = CHUNK) -> float:
     """Binomial deviance of the logit at ``beta``, -2 log L = 2 sum log(1 + e^eta) - 2 sum D eta."""
-    eta = _linear(Xt, beta)
-    return float(2 * np.sum(np.logaddexp(0, eta) - D * eta))
+    total = 0.0
+    for lo in range(0, Xt.shape[1], chunk):
+        eta = _linear(Xt[:, lo:lo + chunk], beta)
+        total += float(np.sum(_softplus_terms(eta, np.exp(-np.abs(eta)), D[lo:lo + chunk])))
+    return 2 * total
 
 
-def _newton_pieces(Xt: np.ndarray, D: np.ndarray, beta: np.ndarray,
-                   chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray, float]:
-    """X' W X, X'(D - p) and max |eta| of the logit at ``beta`` (W = p (1 - p), eta = X beta).
-
-    Computed over blocks of ``chunk`` units, so that each block's temporaries stay in cache.
+def _newton_pieces(Xt: np.ndarray, D: np.ndarray, beta: np.ndarray, chunk: int = CHUNK,
+                   deviance: bool = False) -> tuple[np.ndarray, np.ndarray, float, float | None]:
+    """X' W X, X'(D - p), max |eta| and (if asked) the deviance of the logit at ``beta``
+    (W = p (1 - p), eta = X beta), in one pass over blocks of ``chunk`` units.
     """
     k = len(Xt)
-    info, score, big = np.zeros((k, k)), np.zeros(k), 0.0
+    info, score, big, dev = np.zeros((k, k)), np.zeros(k), 0.0, 0.0
     for lo in range(0, Xt.shape[1], chunk):
         x, d = Xt[:, lo:lo + chunk], D[lo:lo + chunk]
         eta = _linear(x, beta)
-        p = 1 / (1 + np.exp(-np.clip(eta, -700, 700)))
+        e = np.exp(-np.abs(eta))  # in (0, 1]: no overflow at any eta
+        p = np.where(eta >= 0, 1.0, e) / (1 + e)  # expit(eta)
         info += _gram(x * (p * (1 - p)), x)
-        score += _cross(x, (d - p)[None, :])[:, 0]
-        big = max(big, float(np.max(np.abs(eta))))
-    return info, score, big
+        resid = d - p
+        score += [_dot(row, resid) for row in x]
+        big = max(big, float(eta.max()), -float(eta.min()))
+        if deviance:
+            dev += float(np.sum(_softplus_terms(eta, e, d)))
+    return info, score, big, 2 * dev if deviance else None
 
 
 def _logit_t(Xt: np.ndarray, D: np.ndarray, tol: float = 1e-11, max_iter: int = 100,
@@ -88,19 +103,21 @@ def _logit_t(Xt: np.ndarray, D: np.ndarray, tol: float = 1e-11, max_iter: int = 
     beta = np.zeros(len(Xt))
     p_bar = float(np.clip(D.mean(), 1e-6, 1 - 1e-6))
     beta[0] = np.log(p_bar / (1 - p_bar))
-    if start is not None and np.all(np.isfinite(start)) and np.max(np.abs(start)) < 15:
+    if start is not None and np.all(np.isfinite(start)) and np.max(np.abs(start)) < SEPARATION_ETA:
         beta = np.asarray(start, dtype=float).copy()
-    info, score, _ = _newton_pieces(Xt, D, beta)
-    deviance: float | None = np.inf  # at the current beta; None: not computed (needed only under separation)
+    info, score, _, _ = _newton_pieces(Xt, D, beta)
+    deviance: float | None = np.inf  # at the current beta (None: not computed; it stops iterations only when big)
+    separating = False  # was max |eta| large at the current beta: then the next pass computes the deviance too
     for _ in range(max_iter):
         # Newton step: (X' W X)^-1 X'(D - p), W = p (1 - p)
         step = np.linalg.lstsq(info, score, rcond=None)[0]
         new_beta = beta + step
         if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(new_beta))):
             return new_beta
-        info, score, big = _newton_pieces(Xt, D, new_beta)
-        if big > 15:  # the deviance can stop the iterations only then
-            new = _deviance(Xt, D, new_beta)
+        info, score, big, new = _newton_pieces(Xt, D, new_beta, deviance=separating)
+        separating = big > SEPARATION_ETA
+        if separating:
+            new = _deviance(Xt, D, new_beta) if new is None else new
             old = _deviance(Xt, D, beta) if deviance is None else deviance
             if abs(new - old) < 1e-10 * (abs(new) + 0.1):
                 return new_beta  # separation: fitted probabilities are 0/1 where the data separate
