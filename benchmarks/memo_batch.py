@@ -33,11 +33,26 @@ def timed(args: list[str], cache: Path) -> float:
     return seconds
 
 
-def top_runs(folder: Path, n: int = 10) -> list[tuple[float, str]]:
-    """The longest notebook runs of a batch, from the seconds each run's outcome recorded in batch_state.json."""
+def built_runs(folder: Path) -> list[tuple[float, str]]:
+    """Every notebook run of a batch with its seconds, from the outcomes recorded in batch_state.json."""
     state = json.loads((folder / "batch_state.json").read_text())
-    runs = [(float(r.get("seconds", 0.0)), label) for label, r in state.items() if r.get("status") == "built"]
-    return sorted(runs, reverse=True)[:n]
+    return [(float(r.get("seconds", 0.0)), label) for label, r in state.items() if r.get("status") == "built"]
+
+
+def by_notebook(runs: list[tuple[float, str]]) -> dict[str, tuple[int, float]]:
+    """Runs and seconds summed by notebook (a label is ``year/scenario/notebook``), longest total first.
+
+    Examples
+    --------
+    >>> by_notebook([(2.0, "2024/baseline/02_x"), (3.0, "2025/baseline/02_x"), (1.0, "2025/baseline/memo")])
+    {'02_x': (2, 5.0), 'memo': (1, 1.0)}
+    """
+    totals: dict[str, tuple[int, float]] = {}
+    for seconds, label in runs:
+        name = label.rsplit("/", 1)[-1]
+        n, total = totals.get(name, (0, 0.0))
+        totals[name] = (n + 1, total + seconds)
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1][1]))
 
 
 def main() -> None:
@@ -51,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base, every = Path(tmp) / "baseline", Path(tmp) / "all"
         cold = timed(["--years", args.years, "--out", str(base)], Path(tmp) / "cache-baseline")
-        top = top_runs(base)  # before the cached run overwrites each run's latest outcome
+        runs_cold = built_runs(base)  # before the cached run overwrites each run's latest outcome
         cached = timed(["--years", args.years, "--out", str(base)], Path(tmp) / "cache-baseline")
         runs = len(list(base.rglob("executed/*.ipynb")))
         goal = (f"goal <= 120 s: {'met' if cold <= 120 else 'NOT met'}" if args.years == GOAL_YEARS
@@ -67,8 +82,13 @@ def main() -> None:
     for name, seconds, note in rows:
         print(f"  {name:<34} {seconds:7.1f} s  {note}")
     print("top 10 notebook runs of the cold baseline batch:")
-    for seconds, label in top:
+    for seconds, label in sorted(runs_cold, reverse=True)[:10]:
         print(f"  {seconds:7.1f} s  {label}")
+    busy = sum(s for s, _ in runs_cold)
+    print(f"kernel-seconds of the cold baseline batch by notebook (sum {busy:.1f} s; / {cores} cores = "
+          f"{busy / cores:.1f} s of the {cold:.1f} s wall):")
+    for name, (n, seconds) in by_notebook(runs_cold).items():
+        print(f"  {seconds:7.1f} s  {n:2d} runs  {name}")
 
 
 if __name__ == "__main__":

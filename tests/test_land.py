@@ -18,6 +18,7 @@ from kip_analysis.data.simulated_locations import true_coefficients
 from kip_analysis.data.simulated_panel import simulate_panel
 from kip_analysis.errors import ParameterError
 from kip_analysis.estimators import conditional_logit as clogit
+from kip_analysis.estimators.delta import numerical_gradient
 
 pytestmark = pytest.mark.slow  # simulated panels and estimator fits: make test, not test-fast
 
@@ -143,6 +144,16 @@ def test_lease_elasticity_equals_the_numerical_derivative(choice):
     numeric = (np.log(moves(r * np.exp(h))) - np.log(moves(r * np.exp(-h)))) / (2 * h)
     analytic = land.lease_elasticity(choice, choice.X[rows], choice.params)[0]
     assert analytic == pytest.approx(numeric, rel=1e-6)
+
+
+@pytest.mark.parametrize("ratio", [None, 1.5, 2.0])
+def test_lease_elasticity_gradient_equals_central_differences(choice, ratio):
+    """The delta-method interval's analytic gradient, against central differences (their rounding: ~1e-9)."""
+    rows = np.flatnonzero(choice.data["year"].to_numpy() == 2025)
+    X = land.with_hanoi_lease(choice, rows, ratio)
+    analytic = land.lease_elasticity_gradient(choice, X, choice.params)
+    numeric = numerical_gradient(lambda b: float(land.lease_elasticity(choice, X, b)[0]), choice.params)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8 * np.abs(numeric).max())
 
 
 def test_elasticity_intervals_simulation_agrees_with_delta_and_the_r_sensitivity(firms, choice):

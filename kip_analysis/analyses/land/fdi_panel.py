@@ -27,7 +27,7 @@ from statsmodels.genmod.generalized_linear_model import GLM
 
 from kip_analysis.analyses.land.fdi import LEAVE_OUT, distances
 from kip_analysis.data.geography import HANOI, NEIGHBOURS
-from kip_analysis.estimators.delta import delta_se
+from kip_analysis.estimators.delta import delta_se, shifted_share_logit_gradient
 from kip_analysis.estimators.did_types import Z95
 
 #: Full years of the FIA December reports (cut-off 20 December); 2024 is January-June only.
@@ -152,7 +152,7 @@ def _counterfactual(fit: FeFit, data: pd.DataFrame, year: int, new_value: float)
     beta = fit.params.to_numpy()
     v = np.exp(X @ beta - (X @ beta).max())
     s0 = float(v[hanoi] / v.sum())
-    se = delta_se(after, beta, fit.cov)
+    se = delta_se(shifted_share_logit_gradient(X, beta, hanoi, k, delta), fit.cov)
     lo, mid, hi = (1 / (1 + np.exp(-(after(beta) + z * se))) for z in (-Z95, 0.0, Z95))
     return {"year": year, "from": float(X[hanoi, k]), "to": float(new_value), "share_before": s0,
             "share_after": float(mid), "share_after_low": float(lo), "share_after_high": float(hi)}

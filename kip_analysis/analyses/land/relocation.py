@@ -245,18 +245,39 @@ def lease_elasticity(choice: LocationChoice, X: np.ndarray, params: np.ndarray) 
     return (-params[:, k][None, :] * lease_land * stay * (1 - stay)).sum(axis=0) / (1 - stay).sum(axis=0)
 
 
+def lease_elasticity_gradient(choice: LocationChoice, X: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Gradient in ``b`` of :func:`lease_elasticity` at one coefficient vector (its delta-method interval).
+
+    E = N / S with N = -b_k sum_o L_o P_o (1 - P_o) and S = sum_o (1 - P_o); dP_o / db = P_o (x_o0 - xbar_o),
+    xbar_o = sum_j P_oj x_oj (McFadden 1974), so dE = (dN - E dS) / S.
+    """
+    o, m, n_terms = X.shape
+    v = (X.reshape(o * m, n_terms) @ b).reshape(o, m)
+    share = np.exp(v - v.max(axis=1, keepdims=True))
+    share /= share.sum(axis=1, keepdims=True)
+    stay = share[:, 0]
+    z = X[:, 0, :] - np.einsum("oj,ojt->ot", share, X)  # x_o0 - xbar_o
+    k = choice.term("lease_x_land")
+    lease_land, curvature = X[:, 0, k], stay * (1 - stay)
+    total, moves = -b[k] * (lease_land @ curvature), (1 - stay).sum()
+    d_total = -b[k] * ((lease_land * (1 - 2 * stay) * stay) @ z)
+    d_total[k] -= lease_land @ curvature
+    d_moves = -(stay @ z)
+    return (d_total - total / moves * d_moves) / moves
+
+
 def data_lease_ratio(choice: LocationChoice, rows: np.ndarray) -> float:
     """Hà Nội's lease index R_t in the data for the occasions ``rows`` (all of one year)."""
     return float(choice.X[rows[0], 0, choice.term("lease_x_land")] / choice.data["land_rel"].iloc[rows[0]])
 
 
-def _intervals(fn, params: np.ndarray, vcov: np.ndarray, rng: np.random.Generator, n_draws: int
+def _intervals(fn, gradient, params: np.ndarray, vcov: np.ndarray, rng: np.random.Generator, n_draws: int
                ) -> dict[str, float]:
-    """Estimate with its 95% intervals by the delta method (numerical gradient) and by simulation
-    from N(params, vcov).
+    """Estimate with its 95% intervals by the delta method (``gradient(params)``, analytic) and by
+    simulation from N(params, vcov).
     """
     est = float(fn(params)[0])
-    se = delta_se(lambda b: float(fn(b)[0]), params, vcov)
+    se = delta_se(gradient(params), vcov)
     sims = fn(rng.multivariate_normal(params, vcov, n_draws))
     return {"estimate": est, "se": se, "delta_low": est - Z95 * se, "delta_high": est + Z95 * se,
             "sim_low": float(np.quantile(sims, 0.025)), "sim_high": float(np.quantile(sims, 0.975))}
@@ -280,7 +301,9 @@ def elasticity_table(choice: LocationChoice, year: int, ratios: dict[str, float 
     for label, ratio in ratios.items():
         for group, rows in groups:
             X = with_hanoi_lease(choice, rows, ratio)
-            est = _intervals(lambda b, X=X: lease_elasticity(choice, X, b), choice.params, choice.vcov, rng, n_draws)
+            est = _intervals(lambda b, X=X: lease_elasticity(choice, X, b),
+                             lambda b, X=X: lease_elasticity_gradient(choice, X, b), choice.params, choice.vcov, rng,
+                             n_draws)
             out.append({"ratio": label, "lease_ratio": data_ratio if ratio is None else float(ratio), "group": group,
                         "firm_years": len(rows), "elasticity": est.pop("estimate"), **est}
                        | ({"true_elasticity": float(lease_elasticity(choice, X, truth)[0])}
