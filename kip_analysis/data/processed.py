@@ -388,7 +388,8 @@ def load_all(as_of_year: int | None = None, vintage: str = "latest") -> dict[str
             table.attrs["vintage"] = "latest"
         return tables
     known = available_by(tables["facts"], as_of_year)
-    rebuilt = _vintage_tables(known)
+    rebuilt = tables_of(known)  # the cache entry the targets' backtest reads for this year as its origin
+    rebuilt["facts"].attrs = {**known.attrs, **rebuilt["facts"].attrs}  # as build_all on ``known`` carries them
     for name, table in rebuilt.items():
         keep = {k: v for k, v in tables[name].attrs.items() if k in ("raw_sha256", "code_version", "packages")}
         table.attrs.update({**keep, "vintage": "real_time", "as_of_year": as_of_year,

@@ -92,8 +92,10 @@ def scenario_free(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFrame, 
     Neither depends on the scenario, so every scenario's run of a year reads them from the disk cache
     (:mod:`kip_analysis.memory`; ``raw``, the raw tables' hashes, is in the key).
     """
+    computed_by_rows: dict = {}  # the targets drop the same rows: each set of rows' shares computed once
     influence = {t.target_id: verdicts.export_influence(facts, rounds, iip, assumptions, pd.Series(t._asdict()),
-                                                        as_of_year) for t in open_export.itertuples()}
+                                                        as_of_year, computed_by_rows)
+                 for t in open_export.itertuples()}
     return influence, backtest.rolling_origin(facts, iip, range(BACKTEST_FIRST_ORIGIN, as_of_year),
                                               n_draws=BACKTEST_DRAWS)
 

@@ -221,11 +221,23 @@ def verdict_table(targets: pd.DataFrame, rounds: pd.DataFrame, facts: pd.DataFra
 
 
 def export_influence(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFrame | None,
-                     assumptions: shares.ShareAssumptions, target: pd.Series, as_of_year: int) -> pd.DataFrame:
+                     assumptions: shares.ShareAssumptions, target: pd.Series, as_of_year: int,
+                     computed_by_rows: dict[tuple[str, ...], pd.DataFrame] | None = None) -> pd.DataFrame:
     """Leave-one-row-out influence on one export-share target's verdict: each sourced row behind
     the numerator (round export figures), the denominator (city exports) and the base share.
+
+    ``computed_by_rows``: the shares already computed from a set of fact rows (keyed by their ids in
+    order), so that the targets of one run drop each row once (filled here).
     """
-    computed = shares.shares(facts, rounds, iip, assumptions)
+    known = {} if computed_by_rows is None else computed_by_rows
+
+    def shares_of(kept: pd.DataFrame) -> pd.DataFrame:
+        key = tuple(kept["fact_id"])
+        if key not in known:
+            known[key] = shares.shares(kept, rounds, iip, assumptions)
+        return known[key]
+
+    computed = shares_of(facts)
     values = shares.round_values(facts, rounds, assumptions)
     feeding = set(FACT_ID.findall(" ".join(values["exports_source"])))
     feeding |= set(FACT_ID.findall(" ".join(computed["denominator_exports_how"].astype(str))))
@@ -236,7 +248,7 @@ def export_influence(facts: pd.DataFrame, rounds: pd.DataFrame, iip: pd.DataFram
     row = pd.DataFrame([target])
 
     def verdict_of(kept: pd.DataFrame) -> str:
-        recomputed = shares.shares(kept, rounds, iip, assumptions)
+        recomputed = shares_of(kept)
         return verdict_table(row, rounds, kept, recomputed, as_of_year, False,
                              assumptions.source_preference)["class"].iloc[0]
 
