@@ -33,10 +33,11 @@ from kip_analysis.batch import signals
 #: What a kernel would import before its first result: the kernel itself, the notebooks' imports and
 #: the libraries the analyses import inside functions (measured: the modules a run of 02, 03 and 04 adds).
 PRELOAD: tuple[str, ...] = (
-    "ipykernel.kernelapp", "IPython.display", "matplotlib.pyplot", "statsmodels.api", "pyfixest", "moderndid",
-    "cvxpy", "great_tables", "jinja2", "joblib", "kip_analysis.checks", "kip_analysis.report.memo",
+    "ipykernel.kernelapp", "IPython.display", "matplotlib.pyplot", "matplotlib.backends.backend_agg",
+    "statsmodels.api", "pyfixest", "pyfixest.estimation", "moderndid", "moderndid.didhonest", "cvxpy",
+    "great_tables", "jinja2", "joblib", "pyarrow.dataset", "kip_analysis.checks", "kip_analysis.report.memo",
     "kip_analysis.analyses.facts.run", "kip_analysis.analyses.effects.run", "kip_analysis.analyses.targets.run",
-    "kip_analysis.analyses.land.run")
+    "kip_analysis.analyses.land.run", "kip_analysis.estimators.pretest_many")
 #: The backend ipykernel sets in ``MPLBACKEND`` before a notebook imports matplotlib.
 INLINE_BACKEND: str = "module://matplotlib_inline.backend_inline"
 #: pandas' ``display.max_columns`` when imported inside a kernel (pandas/core/config_init.py: 20 unless a terminal).
