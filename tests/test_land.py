@@ -5,6 +5,7 @@ elasticities with intervals, counterfactuals, costs and bad parameters."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
@@ -188,6 +189,17 @@ def test_counterfactual_monotone_in_subsidy_and_cost_in_its_drivers(choice):
     assert (cost["cost_per_vnd_kept_low"] <= cost["cost_per_vnd_kept_median"]).all()
     assert (cost["cost_per_vnd_kept_median"] <= cost["cost_per_vnd_kept_high"]).all()
     assert land.subsidy_cost(1e6, 0.5, 109.0, 109.0, 23_000.0, 50.0) == 0.0
+
+
+def test_scenarios_sharing_the_coefficient_draws_equal_their_own_runs(choice):
+    """One year's draws and other-place log-sums serve every lease scenario: the same bits as drawing anew."""
+    sims = land.coefficient_draws(choice, 2025, n_draws=200)
+    for ratio in (None, 2.82):
+        alone = land.subsidy_counterfactual(choice, 2025, np.array([0.0, 0.5]), 2e4, ratio, n_draws=200)
+        shared = land.subsidy_counterfactual(choice, 2025, np.array([0.0, 0.5]), 2e4, ratio, n_draws=200, sims=sims)
+        pd.testing.assert_frame_equal(alone, shared, check_exact=True)
+    other_seed = land.subsidy_counterfactual(choice, 2025, np.array([0.5]), 2e4, n_draws=200, seed=5, sims=sims)
+    assert not other_seed.equals(land.subsidy_counterfactual(choice, 2025, np.array([0.5]), 2e4, n_draws=200))
 
 
 def test_firm_years_without_employment_are_counted_not_dropped_silently(firms):

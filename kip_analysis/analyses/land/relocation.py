@@ -317,26 +317,49 @@ def truth_vector(choice: LocationChoice, truth: dict[str, float]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- counterfactuals
-def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.ndarray, city_exports_usd_m: float,
-                           ratio: float | None = None, n_draws: int = 500, seed: int = 4) -> pd.DataFrame:
-    """A subsidy closing a share s of Hà Nội's lease gap: L_H = 1 + (1 - s)(R - 1), R the data's R_t
-    for ``year`` (or ``ratio``). Expected relocations, those avoided, KIP products' revenue and
-    exports kept in Hà Nội and export-share points kept; median and 5-95% band over draws of the
-    coefficients from N(b, V). Revenue kept in Hà Nội is not kept in the region: every move in
-    the choice set goes to a neighbour.
+@dataclass(frozen=True)
+class CoefficientDraws:
+    """Draws of the coefficients from N(b, V) and, per occasion of a year, the log-sum over the places
+    other than Hà Nội at each draw: what every lease scenario of that year shares (only Hà Nội's
+    lease index differs between them).
     """
+
+    year: int
+    seed: int
+    rows: np.ndarray  # the year's occasions (rows of ``choice.data``)
+    draws: np.ndarray  # n_draws x terms
+    others: np.ndarray  # occasions x n_draws, :func:`other_places`
+
+
+def coefficient_draws(choice: LocationChoice, year: int, n_draws: int = 500, seed: int = 4) -> CoefficientDraws:
+    """The seeded coefficient draws of :func:`subsidy_counterfactual` and their :func:`other_places`."""
     rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
     if not len(rows):
         raise ParameterError(f"no Hanoi firm-years at risk in {year}")
+    draws = np.random.default_rng(seed).multivariate_normal(choice.params, choice.vcov, n_draws)
+    return CoefficientDraws(year, seed, rows, draws, other_places(choice.X[rows], draws))
+
+
+def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.ndarray, city_exports_usd_m: float,
+                           ratio: float | None = None, n_draws: int = 500, seed: int = 4,
+                           sims: CoefficientDraws | None = None) -> pd.DataFrame:
+    """A subsidy closing a share s of Hà Nội's lease gap: L_H = 1 + (1 - s)(R - 1), R the data's R_t
+    for ``year`` (or ``ratio``). Expected relocations, those avoided, KIP products' revenue and
+    exports kept in Hà Nội and export-share points kept; median and 5-95% band over draws of the
+    coefficients from N(b, V) (``sims``: the :func:`coefficient_draws` of ``year``, ``n_draws`` and
+    ``seed`` when already made). Revenue kept in Hà Nội is not kept in the region: every move in
+    the choice set goes to a neighbour.
+    """
+    if sims is None or (sims.year, sims.seed, len(sims.draws)) != (year, seed, n_draws):
+        sims = coefficient_draws(choice, year, n_draws, seed)
+    rows, draws, others = sims.rows, sims.draws, sims.others
     data = choice.data.iloc[rows]
     base_ratio = data_lease_ratio(choice, rows) if ratio is None else ratio
-    draws = np.random.default_rng(seed).multivariate_normal(choice.params, choice.vcov, n_draws)
     kip = data["kip_in_force"].to_numpy() == 1
     revenue = data["product_revenue_vnd_bn"].fillna(0).to_numpy() * kip
     exports = (data["exports_usd_m"] * data["product_revenue_vnd_bn"].fillna(0) / data["revenue_vnd_bn"]
                ).to_numpy() * kip
-    X0 = with_hanoi_lease(choice, rows, base_ratio)
-    others = other_places(X0, draws)  # only Hà Nội's lease index moves along the grid
+    X0 = with_hanoi_lease(choice, rows, base_ratio)  # only Hà Nội's lease index moves along the grid
     move0 = 1 - stay_probability(X0, draws, others)
     out = []
     for s in shares_grid:
@@ -363,16 +386,21 @@ def subsidy_cost(land_m2: float, subsidy_share: float, hanoi_rent: float, compar
 
 def cost_per_output_kept(choice: LocationChoice, year: int, subsidy_share: float, scenarios: dict[str, float | None],
                          comparator_rent: float, lease_terms: tuple[float, ...], vnd_per_usd: float,
-                         city_exports_usd_m: float, n_draws: int = 500) -> pd.DataFrame:
+                         city_exports_usd_m: float, n_draws: int = 500,
+                         sims: CoefficientDraws | None = None) -> pd.DataFrame:
     """Yearly subsidy cost and cost per VND of KIP revenue kept in Hà Nội as a range, over what
     drives it: the lease ratio (the data's R_t and scenarios), the lease term the rent is spread
     over (assumed) and the revenue kept's sampling band. Hà Nội's rent is R x ``comparator_rent``.
+    ``sims``: the year's :func:`coefficient_draws` (made here when not given), shared by the scenarios.
     """
+    if sims is None or (sims.year, len(sims.draws)) != (year, n_draws):
+        sims = coefficient_draws(choice, year, n_draws)
     rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
     land = float(choice.data["land_m2"].iloc[rows].fillna(0).sum())
     out = []
     for label, ratio in scenarios.items():
-        cf = subsidy_counterfactual(choice, year, np.array([subsidy_share]), city_exports_usd_m, ratio, n_draws)
+        cf = subsidy_counterfactual(choice, year, np.array([subsidy_share]), city_exports_usd_m, ratio, n_draws,
+                                    sims=sims)
         rev = cf[cf["quantity"] == "kip_revenue_kept_vnd_bn"].iloc[0]
         r = float(rev["lease_ratio_before"])
         for term in lease_terms:

@@ -111,15 +111,16 @@ def run(p: LandParams, firms: FirmPanel | None = None) -> LandResults:
                                             n_draws=p.n_draws)
     computed = shares.shares(facts, tables["recognition_rounds"], load_table("gso_iip_by_province")).set_index("year")
     exports_city = computed.loc[year, "city_exports_usd_m"]
+    sims = relocation.coefficient_draws(choice, year, p.n_draws)  # shared by the counterfactual and the costs
     cf = relocation.subsidy_counterfactual(choice, year, np.union1d(SUBSIDY_GRID, [p.subsidy_share]), exports_city,
-                                           n_draws=p.n_draws)
+                                           n_draws=p.n_draws, sims=sims)
     chosen = cf[np.isclose(cf["subsidy_share"], p.subsidy_share)]
     hanoi = places.loc[(places["province"] == geography.HANOI) & (places["year"] == year)].iloc[0]
     fx, fx_source = vnd_per_usd(facts)
     cost = relocation.cost_per_output_kept(
         choice, year, p.subsidy_share,
         {k: at[k] for k in ("data (R_t)", "consultants' lowest", "consultants' highest") if k in at},
-        float(hanoi["comparators_mean_usd_m2"]), LEASE_TERMS, fx, exports_city, p.n_draws)
+        float(hanoi["comparators_mean_usd_m2"]), LEASE_TERMS, fx, exports_city, p.n_draws, sims)
     cost.attrs["note"] = (f"Exchange rate {fx:,.0f} VND per USD ({fx_source}); the neighbours' mean rent "
                           f"{hanoi['comparators_mean_usd_m2']:.1f} USD per m² per term in {year} "
                           f"({hanoi['rent_source']}, {hanoi['rent_status']}).")
