@@ -89,8 +89,7 @@ def _newton_pieces(Xt: np.ndarray, D: np.ndarray, beta: np.ndarray, chunk: int =
         e = np.exp(-np.abs(eta))  # in (0, 1]: no overflow at any eta
         p = np.where(eta >= 0, 1.0, e) / (1 + e)  # expit(eta)
         info += _gram(x * (p * (1 - p)), x)
-        resid = d - p
-        score += [_dot(row, resid) for row in x]
+        score += _cross(x, (d - p)[None, :])[:, 0]
         big = max(big, float(eta.max()), -float(eta.min()))
         if deviance:
             dev += float(np.sum(_softplus_terms(eta, e, d)))
@@ -107,16 +106,15 @@ def _logit_t(Xt: np.ndarray, D: np.ndarray, tol: float = 1e-11, max_iter: int = 
         beta = np.asarray(start, dtype=float).copy()
     info, score, _, _ = _newton_pieces(Xt, D, beta)
     deviance: float | None = np.inf  # at the current beta (None: not computed; it stops iterations only when big)
-    separating = False  # was max |eta| large at the current beta: then the next pass computes the deviance too
     for _ in range(max_iter):
         # Newton step: (X' W X)^-1 X'(D - p), W = p (1 - p)
         step = np.linalg.lstsq(info, score, rcond=None)[0]
         new_beta = beta + step
         if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(new_beta))):
             return new_beta
-        info, score, big, new = _newton_pieces(Xt, D, new_beta, deviance=separating)
-        separating = big > SEPARATION_ETA
-        if separating:
+        # a deviance at the current beta means it was separating: the next pass computes the deviance too
+        info, score, big, new = _newton_pieces(Xt, D, new_beta, deviance=deviance is not None and deviance < np.inf)
+        if big > SEPARATION_ETA:
             new = _deviance(Xt, D, new_beta) if new is None else new
             old = _deviance(Xt, D, beta) if deviance is None else deviance
             if abs(new - old) < 1e-10 * (abs(new) + 0.1):

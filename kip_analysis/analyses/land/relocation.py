@@ -317,6 +317,10 @@ def truth_vector(choice: LocationChoice, truth: dict[str, float]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- counterfactuals
+#: Seed of the coefficient draws the counterfactuals and their costs are simulated with.
+DRAW_SEED: int = 4
+
+
 @dataclass(frozen=True)
 class CoefficientDraws:
     """Draws of the coefficients from N(b, V) and, per occasion of a year, the log-sum over the places
@@ -330,8 +334,13 @@ class CoefficientDraws:
     draws: np.ndarray  # n_draws x terms
     others: np.ndarray  # occasions x n_draws, :func:`other_places`
 
+    def made_for(self, year: int, n_draws: int, seed: int = DRAW_SEED) -> bool:
+        """Whether these are the draws :func:`coefficient_draws` makes for ``year``, ``n_draws`` and ``seed``."""
+        return (self.year, len(self.draws), self.seed) == (year, n_draws, seed)
 
-def coefficient_draws(choice: LocationChoice, year: int, n_draws: int = 500, seed: int = 4) -> CoefficientDraws:
+
+def coefficient_draws(choice: LocationChoice, year: int, n_draws: int = 500,
+                      seed: int = DRAW_SEED) -> CoefficientDraws:
     """The seeded coefficient draws of :func:`subsidy_counterfactual` and their :func:`other_places`."""
     rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
     if not len(rows):
@@ -341,7 +350,7 @@ def coefficient_draws(choice: LocationChoice, year: int, n_draws: int = 500, see
 
 
 def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.ndarray, city_exports_usd_m: float,
-                           ratio: float | None = None, n_draws: int = 500, seed: int = 4,
+                           ratio: float | None = None, n_draws: int = 500, seed: int = DRAW_SEED,
                            sims: CoefficientDraws | None = None) -> pd.DataFrame:
     """A subsidy closing a share s of Hà Nội's lease gap: L_H = 1 + (1 - s)(R - 1), R the data's R_t
     for ``year`` (or ``ratio``). Expected relocations, those avoided, KIP products' revenue and
@@ -350,7 +359,7 @@ def subsidy_counterfactual(choice: LocationChoice, year: int, shares_grid: np.nd
     ``seed`` when already made). Revenue kept in Hà Nội is not kept in the region: every move in
     the choice set goes to a neighbour.
     """
-    if sims is None or (sims.year, sims.seed, len(sims.draws)) != (year, seed, n_draws):
+    if sims is None or not sims.made_for(year, n_draws, seed):
         sims = coefficient_draws(choice, year, n_draws, seed)
     rows, draws, others = sims.rows, sims.draws, sims.others
     data = choice.data.iloc[rows]
@@ -393,10 +402,9 @@ def cost_per_output_kept(choice: LocationChoice, year: int, subsidy_share: float
     over (assumed) and the revenue kept's sampling band. Hà Nội's rent is R x ``comparator_rent``.
     ``sims``: the year's :func:`coefficient_draws` (made here when not given), shared by the scenarios.
     """
-    if sims is None or (sims.year, len(sims.draws)) != (year, n_draws):
+    if sims is None or not sims.made_for(year, n_draws):
         sims = coefficient_draws(choice, year, n_draws)
-    rows = np.flatnonzero(choice.data["year"].to_numpy() == year)
-    land = float(choice.data["land_m2"].iloc[rows].fillna(0).sum())
+    land = float(choice.data["land_m2"].iloc[sims.rows].fillna(0).sum())
     out = []
     for label, ratio in scenarios.items():
         cf = subsidy_counterfactual(choice, year, np.array([subsidy_share]), city_exports_usd_m, ratio, n_draws,
