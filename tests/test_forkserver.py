@@ -19,10 +19,13 @@ from kip_analysis.batch import forkserver
 from kip_analysis.batch.execute import _kernel_name  # the batch's kernel spec (kip-workbook: -X options before -m)
 
 PROBE = """import json, os, sys
+mpl = sys.modules.get("matplotlib")
 print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "session_leader": os.getsid(0) == os.getpid(),
                   "pandas_already": "pandas" in sys.modules, "cwd": os.getcwd(), "probe": os.environ.get("KIP_PROBE"),
                   "mplbackend": os.environ.get("MPLBACKEND"), "stdin_is_null": os.path.realpath("/proc/self/fd/0"),
-                  "rc_backend": sys.modules["matplotlib"].rcParams._get_backend_or_none()}))
+                  "rc_backend": mpl.rcParams._get_backend_or_none() if mpl else None,
+                  "transport": sys.modules["ipykernel.kernelapp"].IPKernelApp.instance().transport,
+                  "ip": sys.modules["ipykernel.kernelapp"].IPKernelApp.instance().ip}))
 """
 
 
@@ -37,7 +40,8 @@ def _probe_in_worker(notebook: str, output: str, cwd: str) -> dict:
                                kernel_manager_class=manager)
     nb = nbformat.read(output, as_version=4)
     seen = json.loads(nb.cells[0].outputs[0]["text"])
-    return {**seen, "zygote": zygote, "worker": os.getpid(), "manager": manager.__name__}
+    return {**seen, "zygote": zygote, "worker": os.getpid(), "manager": manager.__name__,
+            "sockets": forkserver.sockets_folder()}
 
 
 @pytest.mark.notebook
@@ -56,10 +60,37 @@ def test_a_batch_workers_kernel_is_a_fork_of_its_zygote_with_the_libraries_impor
     # ipykernel's inline backend unless the environment names one (CI sets Agg), as in a kernel started anew
     assert seen["mplbackend"] == (os.environ.get("MPLBACKEND") or forkserver.INLINE_BACKEND)
     assert seen["rc_backend"] == seen["mplbackend"] and seen["stdin_is_null"] == os.devnull
+    # over Unix sockets in the worker's private folder, which is gone with the worker
+    assert seen["transport"] == "ipc" and os.path.dirname(seen["ip"]) == seen["sockets"]
+    assert not os.path.exists(seen["sockets"])
+
+
+@pytest.mark.notebook
+def test_a_kernel_started_the_usual_way_talks_over_unix_sockets_too(tmp_path):
+    import papermill
+
+    notebook = tmp_path / "probe.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+    nbformat.write(nb, notebook)
+    manager = forkserver.manager_class(fork=False)
+    papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name=_kernel_name(),
+                               cwd=str(tmp_path), progress_bar=False, kernel_manager_class=manager)
+    seen = json.loads(nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0]["text"])
+    assert manager.__name__ == "BatchKernelManager"
+    assert not seen["pandas_already"]  # a new interpreter, not a fork
+    assert seen["transport"] == "ipc" and os.path.dirname(seen["ip"]) == forkserver.sockets_folder()
+    assert os.listdir(forkserver.sockets_folder()) == []  # its sockets removed with the kernel
+
+
+def test_a_socket_path_fits_a_unix_socket():
+    folder = forkserver.sockets_folder()
+    assert folder is not None and os.path.isdir(folder) and oct(os.stat(folder).st_mode)[-3:] == "700"
+    longest = os.path.join(folder, "0" * 36) + "-999"  # a kernel id is a UUID; channels are numbered from 1
+    assert len(longest) <= forkserver.UNIX_SOCKET_PATH_MAX
 
 
 def test_without_a_zygote_kernels_start_the_usual_way():
-    assert forkserver.manager_class() is None  # the test process never started one
+    assert forkserver.manager_class(fork=True).fork  # asks for a fork, but the test process has no zygote
     assert not forkserver.forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"])
 
 

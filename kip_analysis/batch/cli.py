@@ -23,11 +23,14 @@ from pathlib import Path
 from kip_analysis import config
 from kip_analysis.analyses.targets import scenarios
 from kip_analysis.batch import signals
-from kip_analysis.batch.execute import Interrupted, run_batch
+from kip_analysis.batch.execute import KERNEL_LOG, Interrupted, run_batch
 from kip_analysis.batch.index import summary
 from kip_analysis.batch.jobs import parse_years
 from kip_analysis.checks import check_data_source
 from kip_analysis.errors import ParameterError, report
+
+#: How much of the batch log a failure outside any cell prints.
+LOG_TAIL_LINES: int = 30
 
 
 def check_out(path: Path) -> Path:
@@ -36,6 +39,17 @@ def check_out(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise ParameterError(f"--out {path}: is a file; expected a folder for the memos")
     return path
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The last ``lines`` lines of the batch log, headed by its path (what a CI log should show of a kernel that
+    died before its first cell).
+    """
+    try:
+        text = path.read_text(errors="replace").splitlines()[-lines:]
+    except OSError as err:
+        return f"kip-memos: no batch log to show ({err})"
+    return "\n".join([f"kip-memos: the last {len(text)} lines of {path}:", *(f"  | {line}" for line in text)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,5 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # one error path: a line for the user, the traceback in a log file
         return report("kip-memos", err)  # the log goes to the temporary folder: reports/ is never touched
     print(summary(outcomes))
+    if any(o.status == "failed" and o.cell is None for o in outcomes):  # not a cell's error: the kernel's own words
+        print(log_tail(out / KERNEL_LOG), file=sys.stderr)
     print(f"index: {out / 'index.html'}  ({time.perf_counter() - start:.1f} s)")
     return 1 if any(o.status in ("failed", "skipped") for o in outcomes) else 0

@@ -134,6 +134,27 @@ def _quiet_worker(log_path: str) -> None:
     forkserver.start()
 
 
+#: The batch log in the output folder: what the workers and their kernels print (tracebacks of a kernel that
+#: died, transport warnings), appended run after run.
+KERNEL_LOG: str = "batch_kernels.log"
+#: What jupyter_client and nbclient raise when a kernel dies or stays silent before it answers ``kernel_info``:
+#: no cell has run, so the notebook can be started again in a new kernel.
+KERNEL_START_FAILURES: tuple[str, ...] = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+
+
+def kernel_never_started(err: BaseException) -> bool:
+    """Whether ``err`` says the kernel died or timed out before it answered, i.e. before any cell ran.
+
+    Examples
+    --------
+    >>> kernel_never_started(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> kernel_never_started(RuntimeError("Kernel died"))
+    False
+    """
+    return isinstance(err, (RuntimeError, TimeoutError)) and str(err).startswith(KERNEL_START_FAILURES)
+
+
 #: Environment variables that cap a kernel's numeric threads (BLAS, OpenMP, numba, and Rayon: pyfixest's
 #: Rust demeaning, whose threads spin against the other kernel's and made a PPML fit 3-6 times slower).
 THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -163,11 +184,17 @@ def run_job(job: Job, key: str, force: bool, parts: dict | None = None, why: str
     if "results_path" in parameters:
         parameters["results_path"] = str(tmp_results.resolve())
     try:
-        papermill.execute_notebook(
-            str(job.source), str(tmp_nb), parameters=parameters,
-            kernel_name=_kernel_name(), cwd=job.source_dir, progress_bar=False,
-            log_output=False, **({"kernel_manager_class": manager} if (manager := forkserver.manager_class()) else {}),
-        )
+        for fork in (True, False):  # a kernel that never started is started once more, the usual way
+            try:
+                papermill.execute_notebook(
+                    str(job.source), str(tmp_nb), parameters=parameters, kernel_name=_kernel_name(),
+                    cwd=job.source_dir, progress_bar=False, log_output=False,
+                    kernel_manager_class=forkserver.manager_class(fork=fork))
+                break
+            except (RuntimeError, TimeoutError) as err:
+                if not fork or not kernel_never_started(err):
+                    raise
+                out.extra["kernel_retried"] = f"{type(err).__name__}: {err}"
     except PapermillExecutionError as err:
         out.status, out.cell = "failed", err.exec_count
         out.error = f"{err.ename}: {err.evalue}".strip()
@@ -284,7 +311,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
             while True:
                 while len(running) < max(1, n_jobs) and (job := next_job()) is not None:
                     if pool is None:
-                        log_path = Path(job.out_dir).parent / "batch_kernels.log"
+                        log_path = Path(job.out_dir).parent / KERNEL_LOG
                         log_path.parent.mkdir(parents=True, exist_ok=True)
                         pool = ProcessPoolExecutor(max_workers=max(1, n_jobs), mp_context=get_context("spawn"),
                                                    initializer=_quiet_worker, initargs=(str(log_path),))

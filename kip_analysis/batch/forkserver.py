@@ -11,17 +11,26 @@ batch's kill of a worker's process tree still takes every kernel. Where a kernel
 (no ``os.fork``, another interpreter's kernel, a zygote that is gone, ``KIP_FORK_KERNELS=0``) it is
 started the usual way.
 
+Forked or not, a batch kernel talks to its worker over Unix sockets (ZeroMQ's IPC transport) in a private
+folder of the worker's, not over TCP: no port is picked by one process and bound later by another, so two
+workers' kernels cannot race for one port (a kernel that loses dies before replying to ``kernel_info``), and
+nothing is sent as plain text over a network interface. Where the folder's path would be too long for a Unix
+socket, kernels use TCP as before.
+
 May import: batch.signals.
 """
 
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import importlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import uuid
@@ -43,8 +52,14 @@ INLINE_BACKEND: str = "module://matplotlib_inline.backend_inline"
 #: pandas' ``display.max_columns`` when imported inside a kernel (pandas/core/config_init.py: 20 unless a terminal).
 PANDAS_KERNEL_MAX_COLUMNS: int = 20
 
+#: The longest path a Unix socket can have on Linux (``sun_path`` is 108 bytes with its terminating NUL).
+UNIX_SOCKET_PATH_MAX: int = 107
+#: What a kernel's socket path adds to its folder: "/", the kernel id (a UUID), "-" and a channel number.
+SOCKET_NAME_LENGTH: int = len("/") + 36 + len("-") + 3
+
 _zygote: Connection | None = None  # the worker's end of its zygote's pipe
-_manager: type | None = None  # manager_class(), built once
+_managers: dict[bool, type] = {}  # manager_class(fork), built once each
+_sockets: str | None = None  # sockets_folder(), made once per process
 
 
 def enabled() -> bool:
@@ -117,6 +132,7 @@ def _kernel(cmd: list[str], env: dict[str, str], cwd: str) -> None:
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
+        faulthandler.enable()  # a kernel killed by a fault leaves its Python traceback in the batch log
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits when its parent (the zygote) goes
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
         if "matplotlib" in sys.modules:  # imported before ipykernel set MPLBACKEND: read it as a new import would
@@ -252,22 +268,44 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def manager_class() -> type | None:
-    """The kernel manager class for papermill: kernels forked from this worker's zygote (None without one)."""
-    global _manager
-    if _zygote is None:
-        return None
-    if _manager is not None:
-        return _manager
+def sockets_folder() -> str | None:
+    """The private folder of this process for its kernels' Unix sockets (made on first use, removed at exit), or
+    None when its path would leave a socket's path longer than :data:`UNIX_SOCKET_PATH_MAX`.
+    """
+    global _sockets
+    if _sockets is None:
+        _sockets = tempfile.mkdtemp(prefix="kip-kernels-")
+        if len(_sockets) + SOCKET_NAME_LENGTH > UNIX_SOCKET_PATH_MAX:
+            os.rmdir(_sockets)
+            _sockets = ""  # asked once: TCP from now on
+        else:
+            atexit.register(shutil.rmtree, _sockets, ignore_errors=True)
+    return _sockets or None
+
+
+def manager_class(fork: bool = True) -> type:
+    """The kernel manager class for papermill: kernels on Unix sockets (:func:`sockets_folder`), forked from this
+    worker's zygote when it has one and ``fork`` is true (``ForkingKernelManager``), else started the usual way
+    (``BatchKernelManager``).
+    """
+    if not _managers:
+        _managers.update(_build_managers())
+    return _managers[fork]
+
+
+def _build_managers() -> dict[bool, type]:
+    """The two manager classes of :func:`manager_class` (jupyter_client is imported only when one is needed)."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkProvisioner(LocalProvisioner):
-        """jupyter_client's local provisioner, launching a kernel by a fork of the zygote when it can."""
+        """jupyter_client's local provisioner, launching a kernel by a fork of the zygote when its manager
+        forks and the zygote can.
+        """
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
             pid = fork_kernel(cmd, kwargs.get("env") or dict(os.environ), kwargs.get("cwd") or os.getcwd()) \
-                if forkable(cmd) else None
+                if self.parent.fork and forkable(cmd) else None
             if pid is None:
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedProcess(pid)
@@ -275,15 +313,26 @@ def manager_class() -> type | None:
             self.cwd = kwargs.get("cwd") or os.getcwd()
             return self.connection_info
 
-    class ForkingKernelManager(AsyncKernelManager):
-        """An ``AsyncKernelManager`` whose kernels are forked by :class:`ForkProvisioner`."""
+    class BatchKernelManager(AsyncKernelManager):
+        """An ``AsyncKernelManager`` whose kernels listen on Unix sockets in :func:`sockets_folder`, started
+        the usual way.
+        """
+
+        fork: bool = False
 
         async def _async_pre_start_kernel(self, **kw: Any):
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                    parent=self)
+            if (folder := sockets_folder()) is not None:  # channel n listens at "{ip}-{n}"
+                self.transport, self.cache_ports = "ipc", False
+                self.ip = os.path.join(folder, self.kernel_id)
             return await super()._async_pre_start_kernel(**kw)
 
-    _manager = ForkingKernelManager
-    return _manager
+    class ForkingKernelManager(BatchKernelManager):
+        """A :class:`BatchKernelManager` whose kernels are forked by the zygote when it can."""
+
+        fork: bool = True
+
+    return {False: BatchKernelManager, True: ForkingKernelManager}

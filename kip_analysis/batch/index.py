@@ -197,6 +197,10 @@ def summary(outcomes: list[Outcome]) -> str:
         if o.status == "built" and o.extra.get("why"):
             lines.append(f"  built {o.label}: {o.extra['why']}")
     for o in outcomes:
+        if o.extra.get("kernel_retried"):
+            lines.append(f"  RETRIED {o.label}: its first kernel did not start ({o.extra['kernel_retried']}); "
+                         "it ran in a kernel started the usual way")
+    for o in outcomes:
         if o.extra.get("not_published"):
             lines.append(f"  NOT PUBLISHED {o.label}: {o.extra['not_published']}")
         if o.status in ("failed", "skipped", "interrupted"):
