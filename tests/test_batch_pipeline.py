@@ -7,6 +7,7 @@ from kip_analysis import config
 from kip_analysis.batch import pipeline
 from kip_analysis.batch.cache import Shared
 from kip_analysis.batch.jobs import MEMO_NOTEBOOK, Outcome, declared_parameters, notebooks, plan
+from kip_analysis.data.firm_panel import load_firm_panel
 
 
 def _plan(tmp_path, years, names=("baseline",)):
@@ -70,3 +71,25 @@ def test_scenario_free_runs_are_linked_into_each_scenario_before_its_memo(tmp_pa
         assert all(o.status == "shared" for o in linked)
         memos += [(j.year, j.scenario) for j in ready]
     assert sorted(memos) == groups
+
+
+def test_a_year_past_the_panel_waits_for_the_year_whose_effects_it_repeats(tmp_path):
+    from kip_analysis.batch import work
+
+    last = int(load_firm_panel("simulated").data["year"].max())
+    jobs, _, _ = _plan(tmp_path, [last - 1, last, last + 1])
+    order, held = pipeline.hold_repeats(pipeline.longest_first(jobs), work.same_work(jobs))
+    effects = {j.year: j for j in jobs if j.notebook == "02_programme_effects"}
+    # the later year computes the last year's effects: it starts once that run is done, and reads them cached
+    assert held == {effects[last].label: [effects[last + 1]]}
+    assert effects[last + 1] not in order and len(order) == len(jobs) - 1
+    assert [(j.notebook[:2], j.year) for j in order][:3] == [("02", last), ("02", last - 1), ("04", last + 1)]
+
+
+def test_without_the_disk_cache_nothing_is_held(tmp_path, monkeypatch):
+    from kip_analysis.batch import work
+
+    monkeypatch.setenv("KIP_CACHE_DIR", "none")
+    jobs, _, _ = _plan(tmp_path, [2025, 2026])
+    assert work.same_work(jobs) == {}
+    assert pipeline.hold_repeats(jobs, {}) == (jobs, {})

@@ -95,6 +95,7 @@ def test_the_same_vintage_seen_from_two_memo_years_is_built_once(monkeypatch, tm
 
 def test_a_memo_year_past_the_panel_shares_the_effects_estimates_and_an_earlier_one_does_not():
     from kip_analysis.analyses.effects import run as effects_run
+    from kip_analysis.analyses.effects import work
     from kip_analysis.analyses.effects.params import validate
     from kip_analysis.data.firm_panel import load_firm_panel
 
@@ -103,10 +104,13 @@ def test_a_memo_year_past_the_panel_shares_the_effects_estimates_and_an_earlier_
 
     def key(year: int, path: str = "") -> str:
         p = validate(memo_year=year, results_path=path)
-        return memory.content_key(firms, effects_run.estimate_params(firms, p))
+        return memory.content_key(firms, work.estimate_params(firms, p))
 
-    assert effects_run.last_year_seen(firms, last + 1) == last == effects_run.last_year_seen(firms, last)
+    assert work.last_year_seen(firms, last + 1) == last == work.last_year_seen(firms, last)
     assert key(last) == key(last + 1) == key(last, "/some/where/02.json")  # where a run publishes is not an input
+    # what the batch compares to hold the later year's run until the earlier one has cached its estimates
+    assert work.same_work(validate(memo_year=last + 1)) == work.same_work(validate(memo_year=last, results_path="x"))
+    assert work.same_work(validate(memo_year=last - 1)) != work.same_work(validate(memo_year=last))
     assert key(last - 1) != key(last)
     # censoring: the panel a memo sees up to the last year equals the panel the next year would see
     pd.testing.assert_frame_equal(effects_run.memo_panel(firms, last), effects_run.memo_panel(firms, last + 1))

@@ -18,9 +18,17 @@ VALIDATOR_MODULES: dict[str, str] = {
     "04_land_relocation": "kip_analysis.analyses.land.params",
 }
 
+#: The notebooks whose runs for two memo years can compute the same thing, and the module whose
+#: ``same_work(params)`` names what a run computes (equal values: the same estimates).
+SAME_WORK_MODULES: dict[str, str] = {"02_programme_effects": "kip_analysis.analyses.effects.work"}
+
 
 def __getattr__(name: str) -> dict[str, Callable[..., object]]:
-    """``VALIDATORS``: each analysis notebook's parameter validator (the batch calls it before any kernel starts)."""
+    """``VALIDATORS``: each analysis notebook's parameter validator (the batch calls it before any kernel starts);
+    ``SAME_WORK``: the ``same_work`` functions of :data:`SAME_WORK_MODULES`.
+    """
     if name == "VALIDATORS":
         return {notebook: importlib.import_module(module).validate for notebook, module in VALIDATOR_MODULES.items()}
+    if name == "SAME_WORK":
+        return {notebook: importlib.import_module(module).same_work for notebook, module in SAME_WORK_MODULES.items()}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 code hidden, its files published atomically; a failure is isolated to its own memo.
 
 May import: config, io, data.processed, batch.jobs, batch.cache, batch.forkserver, batch.index, batch.pipeline,
-batch.signals, batch.staging.
+batch.signals, batch.staging, batch.work.
 
 A batch holds a lock on its output folder, builds every year and scenario in a staging copy and
 publishes a memo's folder only when all its notebooks succeeded (:mod:`kip_analysis.batch.staging`).
@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from kip_analysis import config, memory
 from kip_analysis.analyses.targets import scenarios
-from kip_analysis.batch import forkserver, pipeline, signals, staging
+from kip_analysis.batch import forkserver, pipeline, signals, staging, work
 from kip_analysis.batch.cache import Shared, cache_key, is_cached, why_rebuilt
 from kip_analysis.batch.index import write_index
 from kip_analysis.batch.jobs import (
@@ -270,13 +270,15 @@ def worker_environment(threads: int):
 
 def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, force: bool,
             bar: tqdm | None = None,
-            then: Callable[[Outcome], tuple[list[Outcome], list[Job]]] | None = None) -> list[Outcome]:
+            then: Callable[[Outcome], tuple[list[Outcome], list[Job]]] | None = None,
+            held: dict[str, list[Job]] | None = None) -> list[Outcome]:
     """Run jobs across ``n_jobs`` kernels, advancing ``bar`` (the batch's one progress bar).
 
     Jobs start in the order given, at most ``n_jobs`` at a time. ``then(outcome) -> (outcomes, jobs)``,
     called as each outcome is known, returns outcomes it settled (linked or skipped jobs) and jobs that
     have become ready (a memo once its year's analyses are done, their keys added to ``keys``); ready
-    jobs start before the queued ones, so a memo does not wait for other years' analyses.
+    jobs start before the queued ones, so a memo does not wait for other years' analyses. ``held`` (by
+    label) are jobs that become ready once that job's outcome is known (:func:`pipeline.hold_repeats`).
 
     Raises
     ------
@@ -284,7 +286,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
         On Ctrl-C or SIGTERM: queued jobs are cancelled and running kernels killed within seconds.
     """
     outcomes: list[Outcome] = []
-    queue, ready = list(jobs), []
+    queue, ready, held = list(jobs), [], dict(held or {})
     running: dict = {}
     pool = None
 
@@ -293,7 +295,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
         outcomes.extend([outcome, *more])
         if bar is not None:
             bar.update(1 + len(more))
-        ready.extend(fresh)
+        ready.extend([*held.pop(outcome.label, []), *fresh])
 
     def next_job() -> Job | None:
         while ready or queue:
@@ -340,7 +342,7 @@ def run_all(jobs: list[Job], keys: dict[str, tuple[str, dict]], n_jobs: int, for
                 pool.shutdown(wait=False, cancel_futures=True)
             outcomes += [Outcome(j.label, j.notebook, j.year, j.scenario, "interrupted",
                                  error="stopped by Ctrl-C or SIGTERM before it finished")
-                         for j in [*running.values(), *ready, *queue]]
+                         for j in [*running.values(), *ready, *queue, *(j for w in held.values() for j in w)]]
             raise Interrupted(sorted(outcomes, key=lambda o: o.label)) from None
         if pool is not None:
             pool.shutdown(wait=True)
@@ -374,21 +376,6 @@ def _settle(out_dir: Path, groups: list[tuple[int, str]], outcomes: list[Outcome
                                                    "was published; the last good memo is kept"
 
 
-def warm_shared(jobs: list[Job]) -> None:
-    """Compute, once and before any kernel starts, the work several notebooks share through the disk
-    cache (:mod:`kip_analysis.memory`): the SIMULATED firm panel of each variant the jobs use.
-    """
-    from kip_analysis.analyses import VALIDATORS
-    from kip_analysis.data.firm_panel import load_firm_panel
-
-    if memory.cache_dir() is None:
-        return
-    params = [VALIDATORS[j.notebook](**j.parameters) for j in jobs if j.notebook in VALIDATORS]
-    for variant in sorted({getattr(p, "variant", "conditional") for p in params
-                           if getattr(p, "data_source", "") == "simulated"}):
-        load_firm_panel("simulated", variant=variant)
-
-
 def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, force: bool,
               overrides: dict[str, object] | None = None,
               source_dir: Path = config.NOTEBOOKS) -> list[Outcome]:
@@ -411,7 +398,7 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
     with staging.BatchLock(out_dir):
         processed.ensure_current()  # once, before parallel kernels would each rebuild it
         memory.trim()
-        warm_shared(jobs)
+        work.warm_shared(jobs)
         for year, scenario in groups:
             staging.stage(out_dir, year, scenario)
         shared = Shared.now()
@@ -422,7 +409,8 @@ def run_batch(years: list[int], names: list[str], out_dir: Path, n_jobs: int, fo
             to_run, shared_jobs = pipeline.share_jobs(jobs, declared)
             then, first = pipeline.memo_pipeline(jobs, shared_jobs, groups, memo, keys, shared, stage_dir, declared,
                                                  source_dir)
-            outcomes = run_all([*first, *pipeline.longest_first(to_run)], keys, n_jobs, force, bar, then)
+            order, held = pipeline.hold_repeats(pipeline.longest_first(to_run), work.same_work(to_run))
+            outcomes = run_all([*first, *order], keys, n_jobs, force, bar, then, held)
         except Interrupted as stop:
             bar.close()
             for year, scenario in groups:

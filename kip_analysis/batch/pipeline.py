@@ -62,6 +62,32 @@ def longest_first(jobs: list[Job]) -> list[Job]:
     return first + further
 
 
+def hold_repeats(order: list[Job], work: dict[str, object]) -> tuple[list[Job], dict[str, list[Job]]]:
+    """The jobs to start in ``order``, and the jobs held until another has finished: of the jobs whose ``work``
+    (by label) is equal, the earliest year's runs and the others wait for it, then read its results from the
+    disk cache instead of computing them beside it (a memo year past the panel's last year computes that
+    year's effects). Jobs without a ``work`` entry are never held.
+
+    Examples
+    --------
+    >>> jobs = [Job("02_e", y, "baseline", {}, "out") for y in (2026, 2025, 2024)]
+    >>> order, held = hold_repeats(jobs, {"2026/baseline/02_e": "w25", "2025/baseline/02_e": "w25",
+    ...                                   "2024/baseline/02_e": "w24"})
+    >>> [j.year for j in order], {k: [j.year for j in v] for k, v in held.items()}
+    ([2025, 2024], {'2025/baseline/02_e': [2026]})
+    """
+    first: dict[object, Job] = {}
+    for job in sorted((j for j in order if j.label in work), key=lambda j: j.year):
+        first.setdefault(work[job.label], job)
+    held: dict[str, list[Job]] = {}
+    for job in order:
+        primary = first.get(work[job.label]) if job.label in work else None
+        if primary is not None and primary is not job:
+            held.setdefault(primary.label, []).append(job)
+    kept = {id(j) for waiting in held.values() for j in waiting}
+    return [j for j in order if id(j) not in kept], held
+
+
 def memo_pipeline(jobs: list[Job], shared_jobs: dict[str, Job], groups: list[tuple[int, str]], memo: Path | None,
                   keys: dict, shared: Shared, stage_dir: Path, declared: dict, source_dir: Path) -> tuple:
     """The ``then`` of :func:`run_all` for a batch, and the memos ready from the start.

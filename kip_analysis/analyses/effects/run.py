@@ -9,7 +9,6 @@ May import: data, estimators, memory, report, analyses.effects.*.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ from kip_analysis.analyses.effects import estimates, margins, robustness
 from kip_analysis.analyses.effects import section as effects_section
 from kip_analysis.analyses.effects.params import EffectsParams
 from kip_analysis.analyses.effects.section import EffectsResults
+from kip_analysis.analyses.effects.work import estimate_params
 from kip_analysis.data import processed, provenance
 from kip_analysis.data.firm_panel import FirmPanel, load_firm_panel
 from kip_analysis.estimators import did
@@ -93,29 +93,6 @@ def margin_table(panel: pd.DataFrame, p: EffectsParams, firms: FirmPanel) -> pd.
         rows["truth"] = [estimates.true_simple(firms.truth.effects, exporters, "exporter"),
                          margins.true_overall(firms.truth.att_truth, ppml["cells"])]
     return rows
-
-
-def last_year_seen(firms: FirmPanel, memo_year: int) -> int:
-    """The memo year as the estimates see it: a year past the panel's last year, its last round and (when
-    SIMULATED) the truth's last year censors nothing, so its estimates equal those of that year.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> panel = pd.DataFrame({"year": [2024, 2025], "kip_round": [0, 2025]})
-    >>> last_year_seen(SimpleNamespace(data=panel, simulated=False), 2027), last_year_seen(
-    ...     SimpleNamespace(data=panel, simulated=False), 2024)
-    (2025, 2024)
-    """
-    seen = max(int(firms.data["year"].max()), int(firms.data["kip_round"].max()))
-    if firms.simulated:
-        seen = max(seen, int(firms.truth.att_truth["time"].max()))
-    return min(memo_year, seen)
-
-
-def estimate_params(firms: FirmPanel, p: EffectsParams) -> EffectsParams:
-    """The parameters :func:`estimate` is keyed by: no results path, the memo year as :func:`last_year_seen`."""
-    return dataclasses.replace(p, results_path="", memo_year=last_year_seen(firms, p.memo_year))
 
 
 @shared
