@@ -79,11 +79,14 @@ def test_a_year_past_the_panel_waits_for_the_year_whose_effects_it_repeats(tmp_p
     last = int(load_firm_panel("simulated").data["year"].max())
     jobs, _, _ = _plan(tmp_path, [last - 1, last, last + 1])
     order, held = pipeline.hold_repeats(pipeline.longest_first(jobs), work.same_work(jobs))
-    effects = {j.year: j for j in jobs if j.notebook == "02_programme_effects"}
-    # the later year computes the last year's effects: it starts once that run is done, and reads them cached
-    assert held == {effects[last].label: [effects[last + 1]]}
-    assert effects[last + 1] not in order and len(order) == len(jobs) - 1
-    assert [(j.notebook[:2], j.year) for j in order][:3] == [("02", last), ("02", last - 1), ("04", last + 1)]
+    effects, land = ({j.year: j for j in jobs if j.notebook == name}
+                     for name in ("02_programme_effects", "04_land_relocation"))
+    # the later year computes the last year's effects and fits the same location choices: it starts once that
+    # year's run is done, and reads them from the cache
+    assert held == {effects[last].label: [effects[last + 1]], land[last].label: [land[last + 1]]}
+    assert effects[last + 1] not in order and land[last + 1] not in order and len(order) == len(jobs) - 2
+    assert [(j.notebook[:2], j.year) for j in order][:4] == [("02", last), ("02", last - 1), ("04", last),
+                                                              ("04", last - 1)]
 
 
 def test_without_the_disk_cache_nothing_is_held(tmp_path, monkeypatch):

@@ -18,9 +18,10 @@ VALIDATOR_MODULES: dict[str, str] = {
     "04_land_relocation": "kip_analysis.analyses.land.params",
 }
 
-#: The notebooks whose runs for two memo years can compute the same thing, and the module whose
-#: ``same_work(params)`` names what a run computes (equal values: the same estimates).
-SAME_WORK_MODULES: dict[str, str] = {"02_programme_effects": "kip_analysis.analyses.effects.work"}
+#: The notebooks whose runs for two memo years can share work through the disk cache, and the module whose
+#: ``same_work(params)`` names it (equal values: the same cached work; None: none shared).
+SAME_WORK_MODULES: dict[str, str] = {"02_programme_effects": "kip_analysis.analyses.effects.work",
+                                     "04_land_relocation": "kip_analysis.analyses.land.work"}
 
 
 def __getattr__(name: str) -> dict[str, Callable[..., object]]:

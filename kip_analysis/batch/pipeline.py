@@ -64,9 +64,9 @@ def longest_first(jobs: list[Job]) -> list[Job]:
 
 def hold_repeats(order: list[Job], work: dict[str, object]) -> tuple[list[Job], dict[str, list[Job]]]:
     """The jobs to start in ``order``, and the jobs held until another has finished: of the jobs whose ``work``
-    (by label) is equal, the earliest year's runs and the others wait for it, then read its results from the
-    disk cache instead of computing them beside it (a memo year past the panel's last year computes that
-    year's effects). Jobs without a ``work`` entry are never held.
+    (by label) is equal, the earliest year's runs and the others wait for it, then read what they share from the
+    disk cache instead of computing it beside it (a memo year past the panel's last year computes that year's
+    effects and location-choice fits). Jobs without a ``work`` entry are never held.
 
     Examples
     --------

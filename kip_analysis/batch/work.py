@@ -27,10 +27,11 @@ def warm_shared(jobs: list[Job]) -> None:
 
 
 def same_work(jobs: list[Job]) -> dict[str, object]:
-    """What each job of a notebook in :data:`kip_analysis.analyses.SAME_WORK_MODULES` computes, by label: jobs
-    with equal values compute the same estimates, and the batch holds all but the first
+    """The work each job of a notebook in :data:`kip_analysis.analyses.SAME_WORK_MODULES` shares through the disk
+    cache, by label: of the jobs with equal values the batch holds all but the first until it is done
     (:func:`pipeline.hold_repeats`). Empty without the disk cache, where a held job would gain nothing; a job
-    whose work cannot be told (an extract that does not load: its notebook says why) is left out.
+    that shares nothing, or whose work cannot be told (an extract that does not load: its notebook says why),
+    is left out.
     """
     from kip_analysis.analyses import SAME_WORK, VALIDATORS
 
@@ -40,7 +41,9 @@ def same_work(jobs: list[Job]) -> dict[str, object]:
     for job in jobs:
         if job.notebook in SAME_WORK:
             try:
-                work[job.label] = (job.notebook, SAME_WORK[job.notebook](VALIDATORS[job.notebook](**job.parameters)))
+                shares = SAME_WORK[job.notebook](VALIDATORS[job.notebook](**job.parameters))
             except Exception:  # noqa: BLE001 - the notebook loads the extract itself and reports the error there
                 continue
+            if shares is not None:
+                work[job.label] = (job.notebook, shares)
     return work

@@ -16,6 +16,7 @@ from kip_analysis.analyses.land import fdi_panel, leases, relocation
 from kip_analysis.analyses.land import section as land_section
 from kip_analysis.analyses.land.params import LandParams
 from kip_analysis.analyses.land.results import LandResults
+from kip_analysis.analyses.land.work import fit_year
 from kip_analysis.analyses.targets import shares
 from kip_analysis.data import geography, locations, processed, provenance
 from kip_analysis.data.facts import vnd_per_usd
@@ -43,11 +44,6 @@ def pci_last_year(p: LandParams) -> int | None:
 def fia_last_year(p: LandParams) -> int:
     """The latest FIA report a memo may use: the report of year Y is dated 20 December of Y."""
     return p.memo_year if p.vintage == "real_time" else fdi_panel.PARTIAL_YEAR
-
-
-def fit_year(p: LandParams, firms: FirmPanel) -> int:
-    """The year the location choice is fitted to and evaluated in: the memo year, or the panel's last."""
-    return min(p.memo_year, int(firms.data["year"].max()))
 
 
 def elasticity_ratios(ratios: pd.DataFrame, chosen: float) -> dict[str, float | None]:
