@@ -96,3 +96,14 @@ def test_without_the_disk_cache_nothing_is_held(tmp_path, monkeypatch):
     jobs, _, _ = _plan(tmp_path, [2025, 2026])
     assert work.same_work(jobs) == {}
     assert pipeline.hold_repeats(jobs, {}) == (jobs, {})
+
+
+def test_an_extract_that_does_not_load_holds_nothing_and_is_left_to_its_notebook(tmp_path):
+    from kip_analysis.batch import work
+
+    extract = tmp_path / "census.csv"
+    extract.write_text("not,a,firm,panel\n1,2,3,4\n")
+    analysis, memo = notebooks()
+    declared = {p.stem: declared_parameters(p) for p in [*analysis, memo]}
+    jobs = plan([2025, 2026], ["baseline"], tmp_path / "out", {"data_source": str(extract)}, declared)
+    assert work.same_work(jobs) == {}

@@ -19,7 +19,7 @@ VALIDATOR_MODULES: dict[str, str] = {
 }
 
 #: The notebooks whose runs for two memo years can share work through the disk cache, and the module whose
-#: ``same_work(params)`` names it (equal values: the same cached work; None: none shared).
+#: ``same_work(list of params)`` names it for each (equal values: the same cached work; None: none shared).
 SAME_WORK_MODULES: dict[str, str] = {"02_programme_effects": "kip_analysis.analyses.effects.work",
                                      "04_land_relocation": "kip_analysis.analyses.land.work"}
 

@@ -29,21 +29,20 @@ def warm_shared(jobs: list[Job]) -> None:
 def same_work(jobs: list[Job]) -> dict[str, object]:
     """The work each job of a notebook in :data:`kip_analysis.analyses.SAME_WORK_MODULES` shares through the disk
     cache, by label: of the jobs with equal values the batch holds all but the first until it is done
-    (:func:`pipeline.hold_repeats`). Empty without the disk cache, where a held job would gain nothing; a job
-    that shares nothing, or whose work cannot be told (an extract that does not load: its notebook says why),
-    is left out.
+    (:func:`pipeline.hold_repeats`). Empty without the disk cache, where a held job would gain nothing. Left out:
+    a job that shares nothing, and every job of a notebook whose work cannot be told (an extract that does not
+    load: the notebook says why when it runs).
     """
     from kip_analysis.analyses import SAME_WORK, VALIDATORS
 
     if memory.cache_dir() is None:
         return {}
     work = {}
-    for job in jobs:
-        if job.notebook in SAME_WORK:
-            try:
-                shares = SAME_WORK[job.notebook](VALIDATORS[job.notebook](**job.parameters))
-            except Exception:  # noqa: BLE001 - the notebook loads the extract itself and reports the error there
-                continue
-            if shares is not None:
-                work[job.label] = (job.notebook, shares)
+    for notebook, name_work in SAME_WORK.items():
+        mine = [job for job in jobs if job.notebook == notebook]
+        try:
+            named = name_work([VALIDATORS[notebook](**job.parameters) for job in mine])
+        except Exception:  # noqa: BLE001 - the notebook loads the extract itself and reports the error there
+            continue
+        work.update({job.label: (notebook, what) for job, what in zip(mine, named, strict=True) if what is not None})
     return work

@@ -37,8 +37,11 @@ def estimate_params(firms: FirmPanel, p: EffectsParams) -> EffectsParams:
     return dataclasses.replace(p, results_path="", memo_year=last_year_seen(firms, p.memo_year))
 
 
-def same_work(p: EffectsParams) -> EffectsParams:
-    """What a run with ``p`` computes (:func:`estimate_params` of its panel): runs that give equal values compute
-    the same estimates. Loads the panel (from the disk cache when the batch has warmed it).
+def same_work(params: list[EffectsParams]) -> list[EffectsParams]:
+    """What a run with each of ``params`` computes (:func:`estimate_params` of its panel): runs that give equal
+    values compute the same estimates. Loads each panel once (from the disk cache when the batch has warmed it).
     """
-    return estimate_params(load_firm_panel(p.data_source, variant=p.variant), p)
+    panels = {(p.data_source, p.variant): None for p in params}
+    for source, variant in panels:
+        panels[source, variant] = load_firm_panel(source, variant=variant)
+    return [estimate_params(panels[p.data_source, p.variant], p) for p in params]

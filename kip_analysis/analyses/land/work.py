@@ -17,10 +17,11 @@ def fit_year(p: LandParams, firms: FirmPanel) -> int:
     return min(p.memo_year, int(firms.data["year"].max()))
 
 
-def same_work(p: LandParams) -> tuple[str, int] | None:
-    """What a run shares with others through the disk cache: its panel and fit year when the panel is SIMULATED
-    (the choice set is then the simulation's, whatever the vintage); None for an extract, whose choice set is
-    read from the memo year's sourced rows.
+def same_work(params: list[LandParams]) -> list[tuple[str, int] | None]:
+    """What a run with each of ``params`` shares with others through the disk cache: its panel and fit year when
+    the panel is SIMULATED (the choice set is then the simulation's, whatever the vintage); None for an extract,
+    whose choice set is read from the memo year's sourced rows. Loads each panel once.
     """
-    firms = load_firm_panel(p.data_source)
-    return (p.data_source, fit_year(p, firms)) if firms.simulated else None
+    panels = {source: load_firm_panel(source) for source in dict.fromkeys(p.data_source for p in params)}
+    return [(p.data_source, fit_year(p, panels[p.data_source])) if panels[p.data_source].simulated else None
+            for p in params]
