@@ -154,3 +154,18 @@ def test_a_page_without_a_publication_date_is_an_error(write_csv):
     web.attrs["path"] = "web_figures.csv"
     with pytest.raises(DataValidationError, match="line 2, column 'source': no publication date for the page"):
         facts.web_facts(web)
+
+
+@pytest.mark.parametrize("preference, expected", [("low", "a1"), ("high", "c3"), ("latest", "b2"),
+                                                  ("earliest", "a1")])
+def test_a_choice_ignores_the_rows_order_and_breaks_ties_by_fact_id(preference, expected):
+    from kip_analysis.data.choice import WEB_ACCESS_DATE, choose
+
+    rows = pd.DataFrame({"fact_id": ["c3", "a1", "b2", "a2"], "value_low_c": [9.0, 4.0, 5.0, 4.0],
+                         "value_high_c": [11.0, 4.0, 5.0, 4.0],
+                         "published": ["2019-01-01", "2018-05-01", None, "2018-05-01"]},
+                        index=[10, 11, 12, 13])
+    assert WEB_ACCESS_DATE > "2019-01-01"  # b2's missing date counts as the access date: the latest
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]):
+        pick = choose(rows.iloc[order], preference)
+        assert pick["fact_id"] == expected and pick.name == rows.index[rows["fact_id"] == expected][0]

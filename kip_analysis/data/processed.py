@@ -198,10 +198,10 @@ def build_conflicts(facts: pd.DataFrame, preference: str = DEFAULT_PREFERENCE) -
     """
     f = facts[facts["year_end"].notna()].copy()
     f["kind_class"] = np.where(f["kind"] == "actual", "actual", "target")
-    rows = []
+    rows, records = [], [r for _, r in f.iterrows()]  # the rows as Series once, not once per group
     groups = f.groupby(["kind_class", "metric", "geography", "year_end", "unit_c"], sort=True)
-    for (kind_class, metric, geo, year, _), group in groups:
-        recs = [r for _, r in group.iterrows()]
+    for key, group in groups:
+        (kind_class, metric, geo, year, _), recs = key, [records[i] for i in groups.indices[key]]
         for i, a in enumerate(recs):
             for b in recs[i + 1:]:
                 if a["source_id"] == b["source_id"] or not _compatible_cohorts(a["cohort"], b["cohort"]):
