@@ -2,7 +2,7 @@
 code hidden, its files published atomically; a failure is isolated to its own memo.
 
 May import: config, io, data.processed, batch.jobs, batch.cache, batch.forkserver, batch.index, batch.pipeline,
-batch.signals, batch.staging, batch.work.
+batch.pages, batch.signals, batch.staging, batch.work.
 
 A batch holds a lock on its output folder, builds every year and scenario in a staging copy and
 publishes a memo's folder only when all its notebooks succeeded (:mod:`kip_analysis.batch.staging`).
@@ -14,7 +14,6 @@ outcomes so far to the command line (:mod:`kip_analysis.batch.signals`).
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import sys
@@ -41,11 +40,11 @@ from kip_analysis.batch.jobs import (
     plan,
     validate_jobs,
 )
+from kip_analysis.batch.pages import render_html
 from kip_analysis.data import processed
 from kip_analysis.io import atomic_write
 
 KERNEL_NAME = "kip-workbook"
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _kernel_name() -> str:
@@ -79,28 +78,6 @@ def stable_ids(executed: Path) -> None:
     for key in ("start_time", "end_time", "duration"):
         nb.metadata.get("papermill", {}).pop(key, None)
     nbformat.write(nb, executed)
-
-
-@functools.cache
-def _exporter():
-    """One HTML exporter per process: its Jinja templates are compiled once, not for every page (0.3 s each)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="kip_memo", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
-
-
-def render_html(executed: Path, target: Path, title: str) -> None:
-    """Render an executed notebook to standalone HTML titled ``title``, code hidden; atomic write."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata["title"] = title
-    body, _ = _exporter().from_notebook_node(nb)
-    atomic_write(target, body)
 
 
 def publish_memo(job: Job, built: str | None = None) -> list[Path]:
