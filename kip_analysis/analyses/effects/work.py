@@ -41,7 +41,6 @@ def same_work(params: list[EffectsParams]) -> list[EffectsParams]:
     """What a run with each of ``params`` computes (:func:`estimate_params` of its panel): runs that give equal
     values compute the same estimates. Loads each panel once (from the disk cache when the batch has warmed it).
     """
-    panels = {(p.data_source, p.variant): None for p in params}
-    for source, variant in panels:
-        panels[source, variant] = load_firm_panel(source, variant=variant)
+    panels = {(source, variant): load_firm_panel(source, variant=variant)
+              for source, variant in dict.fromkeys((p.data_source, p.variant) for p in params)}
     return [estimate_params(panels[p.data_source, p.variant], p) for p in params]
