@@ -215,3 +215,14 @@ def test_a_targets_card_without_a_published_figure_says_so():
         card = answers.targets_answer(est, 2026, locale)
         assert card.number and "2026" in card.number and "—" not in card.number
     assert answers.targets_answer(est, 2026).number.startswith("No figure for the targets due in 2026")
+
+
+def test_low_confidence_names_the_one_reason_that_applies():
+    est = memo.all_estimates(_sections())
+    targets = answers.targets_answer(est, 2025)  # d008 rests on one row
+    assert targets.confidence == "Low" and targets.rule == "a single source row changes the verdict"
+    null = Estimate("effects.att", "Average effect of a first recognition on firms' revenue", 1.0, "log points",
+                    -2.0, 4.0, 0.95, status="estimate")
+    effects = answers.effects_answer({**est, null.key: null})
+    assert effects.confidence == "Low" and effects.rule == "the interval includes no change"
+    assert answers.effects_answer({**est, null.key: null}, "vi").rule == "khoảng tin cậy chứa khả năng không thay đổi"

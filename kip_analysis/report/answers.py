@@ -68,7 +68,8 @@ M: dict[str, str] = {
     "conf_none": "Not answered",
     "rule_high": "sourced figures, and no single source row changes the verdict",
     "rule_medium": "estimated from sourced figures and stated assumptions; no single source row changes it",
-    "rule_low": "a single source row changes the verdict, or the interval includes no change",
+    "rule_low_flip": "a single source row changes the verdict",
+    "rule_low_null": "the interval includes no change",
     "rule_none": "the data needed are not published",
     "rule_none_flagged": "the figure it rests on fails a plausibility check",
     "rule_none_related": "the data needed are not published; the key number is a related finding on public data, "
@@ -174,7 +175,8 @@ def effects_answer(est: dict[str, Estimate], locale: str = "en") -> Answer:
         return Answer("effects", t(M["q_effects"], locale), t(M[key], locale, what=what),
                       t(M["effects_number"], locale, value=number(att.number, 1, locale),
                         interval=f"{att.level:.0%} CI " + bounds(att.low, att.high, locale=locale)),
-                      *_confidence(level, locale), t(M["effects_change"], locale), True)
+                      *_confidence(level, locale, "null" if level == "low" else ""), t(M["effects_change"], locale),
+                      True)
     number_text = "" if mde is None else t(M["effects_mde"], locale, mde=number(mde.number, 0, locale),
                                            treated=number(mde.extra["treated_firms"], 0, locale),
                                            control=number(mde.extra["control_firms"], 0, locale))
@@ -290,7 +292,7 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     change = (t(M["targets_change_flagged"], locale, tyear=year) if head.value == "undetermined"
               else t(M["targets_change_flip"], locale, tyear=year) if head.extra.get("robust") is False
               else t(M["targets_change"], locale, tyear=year))
-    why = "flagged" if head.value == "undetermined" else ""
+    why = "flagged" if head.value == "undetermined" else "flip" if level == "low" else ""
     return Answer("targets", t(M["q_targets"], locale), verdict, number_text, *_confidence(level, locale, why),
                   change, level != "none")
 
