@@ -14,7 +14,7 @@ NBVAL_NOTEBOOKS := notebooks/01_programme_facts.ipynb
 XDIST ?= -n 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup memos pdf test test-fast test-browser data lab lint format notebooks execute-notebooks clean-data clean-cache
+.PHONY: help setup memos pdf test test-fast test-browser reference data lab lint format notebooks execute-notebooks clean-data clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test-browser: $(STAMP) ## the reviewer's-eye browser tests only (needs Debian ch
 
 test-fast: $(STAMP) ## unit tests only (skips notebook execution)
 	$(PY) -m pytest $(XDIST) -m "not notebook and not browser and not slow"
+
+reference: $(STAMP) ## re-make the published-numbers reference (tests/test_estimates_unchanged.py): only when a number is meant to change
+	$(PY) tests/test_estimates_unchanged.py
 
 data: $(STAMP) ## rebuild data/processed/ from data/raw/
 	$(PY) -m kip_analysis.data.processed

@@ -70,11 +70,13 @@ def articles_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def memo_batch(tmp_path_factory):
-    """One batch for the whole session: the 2019 and 2025 baseline memos (the memo, browser and PDF tests
-    read it; a second run on the same folder checks the cache)."""
+    """One batch for the whole session: the 2019, 2025 and latest baseline memos (the memo, browser, PDF and
+    published-numbers tests read it; a second run on the same folder checks the cache). The latest year is past
+    the SIMULATED panel's last year, so its effects estimates and choice fits are read from 2025's."""
     from kip_analysis.batch import execute, index
 
     out = tmp_path_factory.mktemp("memo-batch")
-    first = execute.run_batch([2019, 2025], ["baseline"], out, n_jobs=2, force=False)
+    years = sorted({2019, 2025, config.LAST_YEAR})
+    first = execute.run_batch(years, ["baseline"], out, n_jobs=2, force=False)
     assert all(o.status == "built" for o in first), index.summary(first)
     return out, first

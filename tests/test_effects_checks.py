@@ -117,9 +117,21 @@ def test_unbalanced_panel_uses_the_firms_observed_in_both_years(mpdta):
     np.testing.assert_allclose(a.att_gt["att"], b.att_gt["att"], atol=1e-10)
 
 
-def test_dask_engine_equals_the_in_memory_path(mpdta):
-    from dask.distributed import Client, LocalCluster
+@pytest.mark.timeout(240)  # 20 s when it passes; a deadlock of the Dask graph building fails here, with stacks
+def test_dask_engine_equals_the_in_memory_path(mpdta, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
 
+    from dask.distributed import Client, LocalCluster
+    from moderndid.dask import _did_mp
+
+    pools = []
+
+    class Recorded(ThreadPoolExecutor):  # the cohort pool that builds the graphs: one thread (no 3.11 deadlock)
+        def __init__(self, max_workers=None, *args, **kwargs):
+            pools.append(max_workers)
+            super().__init__(max_workers, *args, **kwargs)
+
+    monkeypatch.setattr(_did_mp, "ThreadPoolExecutor", Recorded)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         for control_group in ("nevertreated", "notyettreated"):
@@ -131,6 +143,7 @@ def test_dask_engine_equals_the_in_memory_path(mpdta):
             for kind in ("simple", "dynamic"):
                 assert a.aggregate(kind).overall_att == pytest.approx(b.aggregate(kind).overall_att, abs=1e-8)
                 assert a.aggregate(kind).overall_se == pytest.approx(b.aggregate(kind).overall_se, abs=1e-8)
+    assert pools == [1, 1]  # two Dask fits, each building its cohorts' graphs from one thread
 
 
 def test_sun_abraham_equals_pyfixest_saturated_event_study(sim):

@@ -30,6 +30,13 @@ from kip_analysis.errors import ParameterError, captured
 from kip_analysis.estimators import fastdid, pretest
 from kip_analysis.estimators.did_types import AGGREGATIONS, CONTROL_GROUPS, Z95, Aggregation
 
+#: Threads that build moderndid's Dask graphs, one cohort each (its ``max_cohorts``). One: on CPython 3.11
+#: ``functools.cached_property`` holds a lock per property per class while it computes, and two threads that
+#: optimise dask-expr graphs at once (``Merge._divisions`` against ``PartitionsFiltered.divisions``) can wait on
+#: each other for ever (python/cpython#87634, removed in 3.12). The cells still run in parallel on the
+#: cluster's workers; only the submitting is serial (benchmarks/dask_engine_stress.py).
+DASK_COHORT_THREADS: int | None = 1
+
 
 # ---------------------------------------------------------------------------- naive and TWFE
 def naive_comparison(data: pd.DataFrame, yname: str = "y", tname: str = "year", gname: str = "gname") -> float:
@@ -263,7 +270,7 @@ def _dask_att_gt(data: pd.DataFrame, yname: str, tname: str, idname: str, gname:
                                xformla="~" + "+".join(covariates) if covariates else None,
                                est_method="dr" if covariates else "reg", control_group=control_group,
                                anticipation=anticipation, base_period=base_period, boot=False, cband=False,
-                               client=client)
+                               client=client, max_cohorts=DASK_COHORT_THREADS)
     table = pd.DataFrame({"group": np.asarray(fit.groups).astype(int), "time": np.asarray(fit.times).astype(int),
                           "att": np.asarray(fit.att_gt, dtype=float), "se": np.asarray(fit.se_gt, dtype=float)})
     inf = np.asarray(fit.influence_func, dtype=float)
