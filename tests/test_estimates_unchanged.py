@@ -109,7 +109,8 @@ def remake(folder: Path | None = None) -> None:
         if before is None:
             print(f"{year}: new in the reference ({len(now)} estimates)")
             continue
-        printed = [line for line in differences(now, before) if " text: " in line or line.endswith(("new", "gone"))]
+        printed = [line for line in differences(now, before)
+                   if " text: " in line or " status: " in line or line.endswith(("new", "gone"))]
         print(f"{year}: {len(now)} estimates, {len(printed)} printed changes")
         for line in printed:
             print("  " + line)

@@ -69,6 +69,8 @@ TABLES: dict[str, RawTable] = {t.name: t for t in (
              schemas.CONSULTANT_RENTS, ("gso_code", "period", "measure")),
     RawTable("fia_fdi_flows", _RAW / "provincial" / "fia_fdi_flows_by_province_2017_2024h1.csv", schemas.FIA_FLOWS,
              ("year", "gso_code")),
+    RawTable("wdi_manufactures_exports_share", _RAW / "reference_class" / "wdi_manufactures_exports_share.csv",
+             schemas.REFERENCE_SHARES, ("series_id", "year")),
 )}
 
 

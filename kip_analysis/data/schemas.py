@@ -365,3 +365,15 @@ PCI_PARTIAL = pa.DataFrameSchema(
     strict=True,
     ordered=False,
 )
+
+#: A reference-class panel of a share indicator (World Bank WDI long form): one value per series and year.
+REFERENCE_SHARES = pa.DataFrameSchema(
+    {
+        "series_id": _text(False, pa.Check.str_matches(r"^[A-Z0-9]{3}$", error="a 3-letter WDI code")),
+        "series_name": _text(False),
+        "year": pa.Column(int, pa.Check.in_range(1950, 2100, error="a calendar year")),
+        "value": pa.Column(float, pa.Check.in_range(0, 100, error="a share in percent (0-100)")),
+    },
+    strict=True,
+    ordered=False,
+)

@@ -2,7 +2,7 @@
 publisher, date, address and quote) and the provenance footer; fact ids in the annex's text link
 to their sources entries.
 
-May import: versions, report.section, report.tables, report.estimates, report.format.
+May import: versions, report.section, report.tables, report.estimates, report.format, report.likelihood.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 from kip_analysis import versions
 from kip_analysis.report.estimates import FACT_ID, Estimate
 from kip_analysis.report.format import estimate as fmt_estimate
+from kip_analysis.report.likelihood import GLOSSARY_TEXT
 from kip_analysis.report.section import Section
 from kip_analysis.report.tables import to_html
 
@@ -27,15 +28,22 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "log-points": ("log points", "100 times the difference in natural logs; for small values about a percentage "
                    "change (10 log points is about 10.5%)."),
     "verdict": ("verdict", "met or missed once the target year is reached; before it, on track, behind (accelerate), "
-                "far behind or going backwards by the pace achieved since the target's base year against the pace it "
-                "requires; cannot be judged when the published data do not give the value."),
+                "far behind or going backwards by the pace achieved (since the target's base year, or over the "
+                "latest run of values the plausibility rules accept) against the pace it requires; cannot be judged "
+                "when the published data give neither the value nor a run of past values to judge the pace on."),
+    "likelihood": ("likely, unlikely, …", GLOSSARY_TEXT),
+    "evidence": ("evidence strength", "How much a verdict on a target not yet due rests on. High: at least eight "
+                 "sourced yearly values and a probability earned on a reference class. Medium: at least four "
+                 "sourced values. Low: fewer, or a value built with assumptions (back-cast, imputed), or later "
+                 "values left out because a plausibility rule flags them."),
     "confidence": ("how sure", "High: sourced figures, and no single source row changes the verdict. Medium: "
                    "estimated from sourced figures and stated assumptions, robust to each single row. Low: one source "
                    "row changes the verdict, or the interval includes no change. Not answered: the data are not "
                    "public."),
     "estimate": ("actual, estimate, forecast, check", "Actual: a sourced figure or a sum of them. Estimate: built from "
-                 "sourced figures and stated assumptions. Forecast: about a year after the data. Check: a result on "
-                 "the SIMULATED firm panel that tests a method; never a finding about real firms."),
+                 "sourced figures and stated assumptions. Forecast: about a year after the data, with a calibrated "
+                 "interval. Check: a result on the SIMULATED firm panel that tests a method; never a finding about "
+                 "real firms."),
     "real-time": ("real-time memo", "A memo for year Y uses only figures published by the end of Y, as a reader "
                   "in Y could have seen them."),
     "land-access": ("land access (PCI)", "The land-access sub-index of the Provincial Competitiveness Index "

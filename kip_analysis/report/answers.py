@@ -3,7 +3,7 @@ question (verdict in words, the key number with its interval, how sure, what wou
 and the targets dashboard. Every sentence is a message with slots (:mod:`kip_analysis.report.i18n`)
 filled from estimates, so the English and Vietnamese pages say the same thing.
 
-May import: config, report.estimates, report.format, report.i18n.
+May import: config, report.estimates, report.format, report.i18n, report.likelihood.
 
 No SIMULATED estimate ever reaches this module's output: an answer built on the simulated panel
 is not an answer, so the answer says what cannot be said and what would settle it.
@@ -17,6 +17,7 @@ from kip_analysis.config import FIRST_YEAR
 from kip_analysis.report.estimates import Estimate
 from kip_analysis.report.format import bounds, number, percent, value_range
 from kip_analysis.report.i18n import t
+from kip_analysis.report.likelihood import odds, term
 
 #: Every message of the first screen (English ids; ``locale/vi/LC_MESSAGES/memo.po`` translates them).
 M: dict[str, str] = {
@@ -36,10 +37,33 @@ M: dict[str, str] = {
     "targets_none": "No target is due in or after {year} in the sources published by then.",
     "targets_summary": "Targets due in {year} or later ({n}): {met} met or on track, {behind} behind, "
                        "{undetermined} cannot be judged from published data.",
+    "targets_scorecard": "Targets due in {year}, the year just ended ({n}): {met} met, {missed} missed, "
+                         "{undetermined} cannot be judged from published data.",
     "targets_number": "KIP share of city exports in {vyear}: {value} against a target of {target} for {tyear}.",
     "targets_number_count": "{what} by {vyear}: {value} against a target of {target} for {tyear}.",
     "targets_number_none": "No figure for the targets due in {tyear} or later has been published yet; the dashboard "
                            "shows the latest figure for each earlier target.",
+    "targets_forecast": "{what}, {tyear}: forecast {value} ({level} interval {interval}); {chance}",
+    "targets_chance": "reaching {low} is {term} (about {k} in {n}), judged against {forecasts} past forecasts of "
+                      "{series} comparable series",
+    "targets_chance_withheld": "no probability is given: too few comparable past forecasts to check one",
+    "bottom_forecast": "On the pace of {span}, the {tyear} target for the {what} ({target}) is {verdict}; the "
+                       "forecast is {value} ({level} interval {interval}), and {chance} (evidence: {evidence}).",
+    "bottom_forecast_but": "Kept up, the pace of {span} would reach the {tyear} target for the {what} ({target}); "
+                           "but shares rarely keep such a pace: {chance}, and the forecast is {value} ({level} "
+                           "interval {interval}) (evidence: {evidence}).",
+    "conf_forecast": "{evidence}",
+    "rule_forecast": "a forecast from {points} yearly values ({first}–{last}); evidence strength {evidence}",
+    "evidence_high": "high",
+    "evidence_medium": "medium",
+    "evidence_low": "low",
+    "likely_virtually certain": "virtually certain",
+    "likely_very likely": "very likely",
+    "likely_likely": "likely",
+    "likely_about as likely as not": "about as likely as not",
+    "likely_unlikely": "unlikely",
+    "likely_very unlikely": "very unlikely",
+    "likely_exceptionally unlikely": "exceptionally unlikely",
     "targets_flagged": "The {what} for {tyear} rests on a source figure that fails a plausibility check ({rules}): "
                        "no number is shown until it is corrected.",
     "targets_change_flagged": "A corrected figure for the flagged row, or an official KIP export figure for {tyear}.",
@@ -112,6 +136,9 @@ M: dict[str, str] = {
     "dash_current": "Latest value",
     "dash_pace": "Pace: now / required",
     "dash_flip": "Does one source row flip it?",
+    "dash_outlook": "forecast {value} ({level} interval {interval}); {chance}; evidence: {evidence}",
+    "dash_chance": "reaching {low}: {term} (about {k} in {n})",
+    "dash_chance_withheld": "no probability",
 }
 
 #: Verdict classes grouped for the reader (colour-blind safe colours, with a symbol as well as a word).
@@ -151,6 +178,7 @@ class DashboardRow:
     pace: str
     flip: str
     keys: tuple[str, ...]  # the verdict estimates the row reads
+    outlook: str = ""  # a target not yet due: its forecast, chance and evidence strength
 
 
 def _confidence(level: str, locale: str, why: str = "", **slots: str) -> tuple[str, str]:
@@ -242,9 +270,11 @@ def dashboard(est: dict[str, Estimate], locale: str = "en") -> list[DashboardRow
         what = t(M.get(f"what_{metric}", metric), locale)
         if head.extra.get("counts"):
             what += f" ({t(M['counts_' + head.extra['counts']], locale)})"
+        forecast = est.get(head.key.replace(".verdict", ".forecast"))
         rows.append(DashboardRow(metric, what, int(year), target,
                                  head.value, t(M[f"chip_{head.value}"], locale), shown_value, pace, flip,
-                                 tuple(e.key for e in items)))
+                                 tuple(e.key for e in items),
+                                 "" if forecast is None or forecast.simulated else outlook_cell(forecast, locale)))
     return rows
 
 
@@ -271,12 +301,23 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     groups = [CHIP[r.verdict_class][0] for r in now]
     verdict = t(M["targets_summary"], locale, n=len(now), year=year, met=groups.count("good"),
                 behind=groups.count("bad"), undetermined=groups.count("none"))
+    ended = [r for r in rows if r.year == memo_year - 1]
+    if ended:  # the first memo after a phase's (or a year's) targets fell due opens with their final verdicts
+        final = [r.verdict_class for r in ended]
+        verdict = t(M["targets_scorecard"], locale, year=memo_year - 1, n=len(ended), met=final.count("met"),
+                    missed=final.count("missed"), undetermined=len(final) - final.count("met")
+                    - final.count("missed")) + " " + verdict
     order = ("kip_export_share", "kip_products_recognised", "kip_products_cumulative", "kip_firms_cumulative",
              "kip_output_share")
     head_row = sorted(now, key=lambda r: (r.year != year, order.index(r.metric) if r.metric in order else 99))[0]
     head = est[head_row.keys[0]]
     value = est.get(head.key.replace(".verdict", ".value"))
     vyear = value.extra.get("value_year") if value is not None else None
+    forecast = est.get(head.key.replace(".verdict", ".forecast"))
+    if forecast is not None and not forecast.simulated:
+        number_text = forecast_text(forecast, head_row.what, locale)
+        return Answer("targets", t(M["q_targets"], locale), verdict, number_text,
+                      *_forecast_confidence(forecast, locale), t(M["targets_change"], locale, tyear=year), True)
     if head.value == "undetermined":
         rules = "; ".join(t(M[f"rule_{r}"], locale) for r in head.extra.get("flagged_rules", []))
         number_text = t(M["targets_flagged"], locale, what=head_row.what, tyear=year, rules=rules)
@@ -295,6 +336,78 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     why = "flagged" if head.value == "undetermined" else "flip" if level == "low" else ""
     return Answer("targets", t(M["q_targets"], locale), verdict, number_text, *_confidence(level, locale, why),
                   change, level != "none")
+
+
+def _chance(f: Estimate, locale: str) -> str:
+    p = f.extra.get("probability")
+    if p is None:
+        return t(M["targets_chance_withheld"], locale)
+    k, n = odds(p)
+    unit = "%" if f.unit == "%" else ""
+    return t(M["targets_chance"], locale, low=value_range(f.extra["target_low"], f.extra["target_low"], unit,
+                                                            locale=locale),
+             term=t(M[f"likely_{term(p)}"], locale), k=k, n=n,
+             forecasts=number(f.extra["reference_forecasts"], 0, locale),
+             series=number(f.extra["reference_series"], 0, locale))
+
+
+def _forecast_numbers(f: Estimate, locale: str) -> dict[str, str]:
+    unit = "%" if f.unit == "%" else ""
+    digits = 1 if unit else 0
+    return {"value": value_range(f.number, f.number, unit, digits, locale),
+            "interval": value_range(f.low, f.high, unit, digits, locale), "level": f"{f.level:.0%}"}
+
+
+def outlook_cell(f: Estimate, locale: str = "en") -> str:
+    """A target's forecast in the dashboard's verdict cell: median, interval, chance in words, evidence strength."""
+    p = f.extra.get("probability")
+    if p is None:
+        chance = t(M["dash_chance_withheld"], locale)
+    else:
+        k, n = odds(p)
+        unit = "%" if f.unit == "%" else ""
+        chance = t(M["dash_chance"], locale, low=value_range(f.extra["target_low"], f.extra["target_low"], unit,
+                                                                locale=locale),
+                   term=t(M[f"likely_{term(p)}"], locale), k=k, n=n)
+    return t(M["dash_outlook"], locale, chance=chance, evidence=t(M[f"evidence_{f.extra['evidence']}"], locale),
+             **_forecast_numbers(f, locale))
+
+
+def forecast_text(f: Estimate, what: str, locale: str = "en") -> str:
+    """A target's forecast in one sentence: the median, its interval and the probability (or why there is none)."""
+    return t(M["targets_forecast"], locale, what=what, tyear=f.extra["target_year"], chance=_chance(f, locale),
+             **_forecast_numbers(f, locale))
+
+
+def _forecast_confidence(f: Estimate, locale: str) -> tuple[str, str]:
+    evidence = t(M[f"evidence_{f.extra['evidence']}"], locale)
+    return (t(M["conf_forecast"], locale, evidence=evidence[:1].upper() + evidence[1:]),
+            t(M["rule_forecast"], locale, points=f.extra["points"], first=f.extra["first_year"],
+              last=f.extra["last_year"], evidence=evidence))
+
+
+def forecast_sentence(est: dict[str, Estimate], locale: str = "en") -> str | None:
+    """The bottom line's forecast (nowcasts of passed targets are the scorecard's): the target ahead with a
+    published probability (else the first target ahead),
+    its verdict on the pace achieved, its forecast and its chance, all from estimates.
+    """
+    forecasts = [e for k, e in est.items() if k.endswith(".forecast") and k.startswith("targets.") and not e.simulated
+                 and not e.extra.get("nowcast")]
+    if not forecasts:
+        return None
+    f = sorted(forecasts, key=lambda e: (e.extra.get("probability") is None, e.extra["target_year"]))[0]
+    verdict = est[f.key.replace(".forecast", ".verdict")]
+    unit = "%" if f.unit == "%" else ""
+    span = verdict.extra.get("pace_span") or ""
+    p = f.extra.get("probability")
+    # the pace says on track while the calibrated forecast says the low end is more likely missed: say both, and why
+    but = verdict.value == "on track" and p is not None and p < 0.5
+    return t(M["bottom_forecast_but" if but else "bottom_forecast"], locale, span=span.replace("-", "–"),
+             tyear=f.extra["target_year"],
+             what=t(M.get(f"what_{f.extra['metric']}", f.extra["metric"]), locale),
+             target=value_range(f.extra["target_low"], f.extra["target_high"], unit, locale=locale),
+             verdict=t(M[f"chip_{verdict.value}"], locale), chance=_chance(f, locale),
+             evidence=t(M[f"evidence_{f.extra['evidence']}"], locale), **_forecast_numbers(f, locale))
 
 
 def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> Answer:
@@ -326,7 +439,9 @@ def answers(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> lis
 
 
 def bottom_line(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> list[str]:
-    """At most three plain sentences: the programme's scale, the targets, and what cannot be measured."""
+    """At most four plain sentences: the programme's scale, the targets, the forecast of a target ahead (where there
+    is one), and what cannot be measured.
+    """
     out = []
     products, firms, rounds = (est.get(f"facts.{k}") for k in ("products_cumulative", "firms_cumulative", "rounds"))
     if products is not None and firms is not None and rounds is not None:
@@ -335,6 +450,9 @@ def bottom_line(est: dict[str, Estimate], memo_year: int, locale: str = "en") ->
                      rounds=number(rounds.number, 0, locale)))
     qa = answers(est, memo_year, locale)
     out.append(qa[1].verdict)
+    ahead = forecast_sentence(est, locale)
+    if ahead:
+        out.append(ahead)
     if not qa[0].answered and not qa[2].answered:
         out.append(t(M["bottom_unmeasured"], locale))
-    return out[:3]
+    return out[:4]

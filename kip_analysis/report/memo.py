@@ -172,8 +172,8 @@ def chip_html(verdict_class: str, word: str) -> str:
 def dashboard_frame(rows: list[DashboardRow], locale: str = "en") -> pd.DataFrame:
     """The dashboard as a plain table (what the CSV holds)."""
     head = [t(M[f"dash_{k}"], locale) for k in ("what", "year", "target", "verdict", "current", "pace", "flip")]
-    return pd.DataFrame([[r.what, r.year, r.target, r.verdict, r.current, r.pace, r.flip] for r in rows],
-                        columns=head)
+    return pd.DataFrame([[r.what, r.year, r.target, r.verdict + (f"; {r.outlook}" if r.outlook else ""), r.current,
+                          r.pace, r.flip] for r in rows], columns=head)
 
 
 def dashboard_html(rows: list[DashboardRow], locale: str = "en", csv_path: str = "") -> str:
@@ -184,7 +184,9 @@ def dashboard_html(rows: list[DashboardRow], locale: str = "en", csv_path: str =
                         f'><a href="#glossary-verdict">{escape(frame.columns[3])}</a><', 1) if locale == "en" else head
     body = "".join(
         f"<tr><th scope=\"row\">{escape(r.what)}</th><td>{r.year}</td><td>{escape(r.target)}</td>"
-        f"<td>{chip_html(r.verdict_class, r.verdict)}</td><td>{escape(r.current)}</td><td>{escape(r.pace)}</td>"
+        f"<td>{chip_html(r.verdict_class, r.verdict)}"
+        + (f'<br><span class="kip-outlook">{escape(r.outlook)}</span>' if r.outlook else "")
+        + f"</td><td>{escape(r.current)}</td><td>{escape(r.pace)}</td>"
         f"<td>{escape(r.flip)}</td></tr>" for r in rows)
     return (f'<div class="kip-table-wrap"><table class="kip-dashboard"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>" + (_download(csv_path) if csv_path else ""))

@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 
 from kip_analysis.analyses.facts import tracker
 from kip_analysis.analyses.land import relocation
-from kip_analysis.analyses.targets import backtest, forecast, scenarios, sensitivity, shares, verdicts
+from kip_analysis.analyses.targets import backtest, forecast, outlook, scenarios, sensitivity, shares, verdicts
 from kip_analysis.analyses.targets import section as targets_section
 from kip_analysis.analyses.targets.params import TargetsParams
-from kip_analysis.data import anchors, processed
+from kip_analysis.data import anchors, processed, reference_class
 from kip_analysis.data.firm_panel import load_firm_panel
 from kip_analysis.data.raw import load_table
 from kip_analysis.memory import shared
@@ -67,6 +67,7 @@ class TargetsRun:
     probabilities: pd.DataFrame
     exhibits: dict[str, Figure]
     raw_sha256: dict
+    reference_table: pd.DataFrame  # the reference class's backtests at the horizons the targets ahead need
 
 
 def scenario_levers(p: TargetsParams) -> tuple[scenarios.Levers, bool]:
@@ -121,6 +122,13 @@ def run(p: TargetsParams) -> TargetsRun:
     production = shares.production_value(facts, growth, assumptions)
     verdict_rows = verdicts.verdict_table(target_table, rounds, facts, computed, p.as_of_year, agree,
                                           p.source_preference)
+    # targets not yet due: anticipated progress and forecasts, calibrated on a reference class published by then
+    usable = p.vintage != "real_time" or reference_class.available_in(p.as_of_year)
+    needed = outlook.horizons_needed(verdict_rows, computed, p.as_of_year)
+    classes = outlook.share_classes(reference_class.share_panel() if usable else None, needed)
+    verdict_rows = outlook.apply(verdict_rows, target_table, computed, rounds, p.as_of_year, classes)
+    reference_table = pd.concat([classes[w].table(h) for w, h in needed.items()], ignore_index=True) if classes \
+        else pd.DataFrame()
     known = verdicts.known_targets(target_table, p.as_of_year)
     open_export = known[(known["metric"] == "kip_export_share") & (known["target_year"] >= p.as_of_year)]
     influence, detail = scenario_free(facts, rounds, iip, assumptions, open_export, p.as_of_year,
@@ -144,7 +152,7 @@ def run(p: TargetsParams) -> TargetsRun:
                       by_preference, anchor_table, agree, anchors.level_checks(facts), values, growth, computed,
                       sensitivity.sensitivity_grid(anchor_table, values, production, p.as_of_year), verdict_rows,
                       influence, detail, scores, earned, gate_reasons, fc, probabilities, exhibits,
-                      tables["programme_timeline"].attrs["raw_sha256"])
+                      tables["programme_timeline"].attrs["raw_sha256"], reference_table)
 
 
 def section(r: TargetsRun, p: TargetsParams) -> Section:
@@ -152,7 +160,7 @@ def section(r: TargetsRun, p: TargetsParams) -> Section:
     return targets_section.build_section(
         r.verdicts, r.anchor_table, r.anchors_agree, r.influence, r.probabilities, r.scores, r.exhibits,
         p.as_of_year, p.scenario, r.uses_simulated, r.assumptions.describe(), gate_reasons=r.gate_reasons,
-        levels=r.levels,
+        levels=r.levels, reference_table=r.reference_table,
         params={"as_of_year": p.as_of_year, "vintage": p.vintage, "target_year": p.target_year,
                 "scenario": p.scenario, "n_draws": p.n_draws, "source_preference": p.source_preference},
         raw_sha256=r.raw_sha256)

@@ -105,13 +105,20 @@ def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame],
         flagged = [rule for rule in PLAUSIBILITY_RULES if v["class"] == "undetermined" and rule in str(v["reason"])]
         out.append(Estimate(f"targets.{tid}.value", label, current, unit, *band, fact_ids=ids, vintage=vintage,
                             status=status, note=str(v["current"]), extra={**common, "flagged_rules": flagged}))
+        ahead = not _na(v.get("forecast_median"))
         out.append(Estimate(
-            f"targets.{tid}.verdict", label, v["class"], "verdict", fact_ids=ids, vintage=vintage, status=status,
-            note=str(v["reason"]),
+            f"targets.{tid}.verdict", label, v["class"], "verdict", fact_ids=ids, vintage=vintage,
+            status="forecast" if ahead else status, note=str(v["reason"]),
             extra={**common, "flagged_rules": flagged,
                    "actual_rate": None if _na(v["actual_rate"]) else float(v["actual_rate"]),
                    "required_rate": None if _na(v["required_rate"]) else float(v["required_rate"]),
-                   "robust": robust, "flipped_by": flips}))
+                   "robust": robust, "flipped_by": flips, "anticipated": ahead,
+                   "evidence": v.get("evidence") if ahead else None,
+                   "pace_span": v.get("pace_span") if ahead else None}))
+    for v in verdicts.to_dict("records"):
+        if _na(v.get("forecast_median")):
+            continue
+        out.append(forecast_estimate(v, vintage))
     for p in probabilities.itertuples():
         out.append(Estimate(
             f"targets.{p.target_id}.p_reach_low", f"P(reaching the low end of the {p.target_year} target)",
@@ -119,6 +126,64 @@ def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame],
             status="check" if uses_simulated else "forecast",
             extra={"median": float(p.median), "q10": float(p.q10), "q90": float(p.q90), "unit_of_median": "%"}))
     return out
+
+
+def forecast_estimate(v: dict, vintage: str) -> Estimate:
+    """The forecast of a target not yet due (:mod:`kip_analysis.analyses.targets.outlook`): its median with the
+    calibrated interval, and the probability of reaching the low end where the method has earned one.
+    """
+    share = v["metric"].endswith("_share")
+    unit = "%" if share else "products" if "products" in v["metric"] else "firms"
+    p = None if _na(v.get("probability")) else float(v["probability"])
+    detail = v.get("evidence_detail") or {}
+    return Estimate(
+        f"targets.{v['target_id']}.forecast",
+        f"{metric_label(v['metric'])}, {v['target_year']} ({'nowcast' if v.get('nowcast') else 'forecast'})",
+        float(v["forecast_median"]), unit, float(v["forecast_low"]), float(v["forecast_high"]),
+        float(v["forecast_level"]), fact_ids=fact_ids_in(str(v["current"])), vintage=vintage, status="forecast",
+        note=f"{v['forecast_method']}; " + (f"calibrated on {v['reference_class']}" if v.get("reference_class") else
+                                            "no reference class"),
+        extra={"metric": v["metric"], "target_year": int(v["target_year"]), "target_low": float(v["low"]),
+               "target_high": float(v["high"]), "probability": p,
+               "probability_withheld": str(v.get("probability_withheld") or ""),
+               "method": v["forecast_method"], "reference_class": str(v.get("reference_class") or ""),
+               "reference_forecasts": int(v.get("reference_forecasts") or 0),
+               "reference_series": int(v.get("reference_series") or 0), "horizon": int(v["horizon"]),
+               "evidence": v["evidence"], "points": int(detail.get("points", 0)),
+               "first_year": detail.get("first_year"), "last_year": detail.get("last_year"),
+               "assumed": int(detail.get("assumed", 0)), "left_out_years": list(detail.get("left_out_years", [])),
+               "nowcast": bool(v.get("nowcast"))})
+
+
+def outlook_sentence(v: dict) -> str:
+    """One target not yet due: its pace, its forecast and, where earned, its probability (annex finding)."""
+    unit = _unit(v["metric"])
+    what = (f"{v['target_id']} ({metric_label(v['metric'])}, {with_unit(v['low'], v['high'], unit)} by "
+            f"{v['target_year']})")
+    fc = with_unit(v["forecast_median"], v["forecast_median"], unit)
+    band = with_unit(v["forecast_low"], v["forecast_high"], unit)
+    if v.get("nowcast"):
+        text = (f"Target {what}: {v['reason']} — {v['class']}; nowcast for {v['target_year']} from "
+                f"{v['pace_span'].replace('-', '–')}: {fc} ({v['forecast_level']:.0%} interval {band}, "
+                f"{v['forecast_method']})")
+    else:
+        text = (f"Target {what}: anticipated progress on the pace of {v['pace_span'].replace('-', '–')} "
+                f"({_rate(v['actual_rate'], v['metric'])} against {_rate(v['required_rate'], v['metric'])} required) "
+                f"— {v['class']}; forecast for {v['target_year']}: {fc} ({v['forecast_level']:.0%} interval {band}, "
+                f"{v['forecast_method']})")
+    if not _na(v.get("probability")):
+        text += (f"; P(reaching {with_unit(v['low'], v['low'], unit)}) = {v['probability']:.2f}, judged against "
+                 f"{number(v['reference_forecasts'])} backtest forecasts of {number(v['reference_series'])} series "
+                 f"({v['reference_class']})")
+    else:
+        text += f"; no probability: {v['probability_withheld']}"
+    detail = v.get("evidence_detail") or {}
+    notes = [f"{detail.get('points')} values {detail.get('first_year')}–{detail.get('last_year')}"]
+    if detail.get("assumed"):
+        notes.append(f"{detail['assumed']} built with assumptions")
+    if detail.get("left_out_years"):
+        notes.append("later values left out as flagged: " + ", ".join(str(y) for y in detail["left_out_years"]))
+    return text + f"; evidence: {v['evidence']} ({'; '.join(notes)})."
 
 
 def level_sentence(levels: pd.DataFrame) -> str:
@@ -161,14 +226,16 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
                   influence: dict[str, pd.DataFrame], probabilities: pd.DataFrame, scores: pd.DataFrame,
                   figures: dict[str, Figure], as_of_year: int, scenario: str, uses_simulated: bool,
                   assumptions: dict, params: dict, raw_sha256: dict, gate_reasons: list[str] | None = None,
-                  levels: pd.DataFrame | None = None) -> Section:
+                  levels: pd.DataFrame | None = None, reference_table: pd.DataFrame | None = None) -> Section:
     """The targets Section: verdicts lead; probabilities only for targets at least a year ahead whose
     forecast has earned them (the gate). A scenario's SIMULATED exit rate enters only through a forecast:
     without one, nothing in the Section is simulated.
     """
     uses_simulated = uses_simulated and len(probabilities) > 0
     findings = []
-    for v in verdicts[verdicts["class"] != "cannot be assessed"].to_dict("records"):
+    ahead = verdicts["forecast_median"].notna() if "forecast_median" in verdicts else pd.Series(False,
+                                                                                                  index=verdicts.index)
+    for v in verdicts[(verdicts["class"] != "cannot be assessed") & ~ahead].to_dict("records"):
         what = (f"{v['target_id']} ({metric_label(v['metric'])}, {with_unit(v['low'], v['high'], _unit(v['metric']))} "
                 f"by {v['target_year']})")
         if v["reason"].startswith("target year reached"):
@@ -177,6 +244,7 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
             findings.append(f"Target {what}: {v['current']}; pace {_rate(v['actual_rate'], v['metric'])} against "
                             f"{_rate(v['required_rate'], v['metric'])} required (ratio {v['ratio']:.2f}) — "
                             f"{v['class']}.")
+    findings += [outlook_sentence(v) for v in verdicts[ahead].to_dict("records")]
     for target_id, table in influence.items():
         flips = table[table["flips"]]
         findings.append(
@@ -215,7 +283,8 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
         cannot.append(CannotSay(
             f"Progress on target {v['target_id']} ({metric_label(v['metric'])}, {v['target_year']})?",
             f"{v['class']}: {v['reason']}.", settle.get(v["metric"], "an official figure for that year") + "."))
-    if gate_reasons:
+    earned = bool(ahead.any() and verdicts.loc[ahead, "probability"].notna().any())
+    if gate_reasons and not earned:
         cannot.append(CannotSay(
             "What is the probability that the export-share targets still ahead are met?",
             "the forecast has not earned a probability: " + "; ".join(gate_reasons) + ".",
@@ -240,6 +309,12 @@ def build_section(verdicts: pd.DataFrame, anchors: pd.DataFrame, anchors_agree: 
         Table("Backtest scores (rolling origin, one year ahead)", "coverage: share of outcomes; CRPS and MASE in "
               "the series' units", SOURCES, scores.round(3)),
     ]
+    if reference_table is not None and len(reference_table):
+        tables.append(Table(
+            "Reference class: pooled rolling-origin backtests of the share forecasts (split conformal intervals)",
+            "coverage: share of held-out outcomes inside the interval; CRPS and interval score in percentage points; "
+            "Brier score of a rise", "World Bank WDI, manufactures' share of merchandise exports (reference class)",
+            reference_table.round(3)))
     if len(probabilities):
         tables.insert(3, Table("Target probabilities (export share, at least one year ahead)" + label,
                                "probability; percent of the city's exports", SOURCES,
