@@ -3,7 +3,7 @@ question (verdict in words, the key number with its interval, how sure, what wou
 and the targets dashboard. Every sentence is a message with slots (:mod:`kip_analysis.report.i18n`)
 filled from estimates, so the English and Vietnamese pages say the same thing.
 
-May import: config, report.estimates, report.format, report.i18n, report.likelihood.
+May import: config, report.estimates, report.format, report.forecast_text, report.i18n.
 
 No SIMULATED estimate ever reaches this module's output: an answer built on the simulated panel
 is not an answer, so the answer says what cannot be said and what would settle it.
@@ -15,9 +15,16 @@ from dataclasses import dataclass
 
 from kip_analysis.config import FIRST_YEAR
 from kip_analysis.report.estimates import Estimate
+from kip_analysis.report.forecast_text import (
+    FORECAST_M,
+    chance,
+    forecast_confidence,
+    forecast_numbers,
+    forecast_text,
+    outlook_cell,
+)
 from kip_analysis.report.format import bounds, number, percent, value_range
 from kip_analysis.report.i18n import t
-from kip_analysis.report.likelihood import odds, term
 
 #: Every message of the first screen (English ids; ``locale/vi/LC_MESSAGES/memo.po`` translates them).
 M: dict[str, str] = {
@@ -43,27 +50,6 @@ M: dict[str, str] = {
     "targets_number_count": "{what} by {vyear}: {value} against a target of {target} for {tyear}.",
     "targets_number_none": "No figure for the targets due in {tyear} or later has been published yet; the dashboard "
                            "shows the latest figure for each earlier target.",
-    "targets_forecast": "{what}, {tyear}: forecast {value} ({level} interval {interval}); {chance}",
-    "targets_chance": "reaching {low} is {term} (about {k} in {n}), judged against {forecasts} past forecasts of "
-                      "{series} comparable series",
-    "targets_chance_withheld": "no probability is given: too few comparable past forecasts to check one",
-    "bottom_forecast": "On the pace of {span}, the {tyear} target for the {what} ({target}) is {verdict}; the "
-                       "forecast is {value} ({level} interval {interval}), and {chance} (evidence: {evidence}).",
-    "bottom_forecast_but": "Kept up, the pace of {span} would reach the {tyear} target for the {what} ({target}); "
-                           "but shares rarely keep such a pace: {chance}, and the forecast is {value} ({level} "
-                           "interval {interval}) (evidence: {evidence}).",
-    "conf_forecast": "{evidence}",
-    "rule_forecast": "a forecast from {points} yearly values ({first}–{last}); evidence strength {evidence}",
-    "evidence_high": "high",
-    "evidence_medium": "medium",
-    "evidence_low": "low",
-    "likely_virtually certain": "virtually certain",
-    "likely_very likely": "very likely",
-    "likely_likely": "likely",
-    "likely_about as likely as not": "about as likely as not",
-    "likely_unlikely": "unlikely",
-    "likely_very unlikely": "very unlikely",
-    "likely_exceptionally unlikely": "exceptionally unlikely",
     "targets_flagged": "The {what} for {tyear} rests on a source figure that fails a plausibility check ({rules}): "
                        "no number is shown until it is corrected.",
     "targets_change_flagged": "A corrected figure for the flagged row, or an official KIP export figure for {tyear}.",
@@ -136,10 +122,9 @@ M: dict[str, str] = {
     "dash_current": "Latest value",
     "dash_pace": "Pace: now / required",
     "dash_flip": "Does one source row flip it?",
-    "dash_outlook": "forecast {value} ({level} interval {interval}); {chance}; evidence: {evidence}",
-    "dash_chance": "reaching {low}: {term} (about {k} in {n})",
-    "dash_chance_withheld": "no probability",
 }
+
+M.update(FORECAST_M)  # the forecasts' messages (report.forecast_text), in the one catalog
 
 #: Verdict classes grouped for the reader (colour-blind safe colours, with a symbol as well as a word).
 CHIP: dict[str, tuple[str, str, str]] = {  # class -> (group, background, symbol)
@@ -317,7 +302,7 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     if forecast is not None and not forecast.simulated:
         number_text = forecast_text(forecast, head_row.what, locale)
         return Answer("targets", t(M["q_targets"], locale), verdict, number_text,
-                      *_forecast_confidence(forecast, locale), t(M["targets_change"], locale, tyear=year), True)
+                      *forecast_confidence(forecast, locale), t(M["targets_change"], locale, tyear=year), True)
     if head.value == "undetermined":
         rules = "; ".join(t(M[f"rule_{r}"], locale) for r in head.extra.get("flagged_rules", []))
         number_text = t(M["targets_flagged"], locale, what=head_row.what, tyear=year, rules=rules)
@@ -338,58 +323,10 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
                   change, level != "none")
 
 
-def _chance(f: Estimate, locale: str) -> str:
-    p = f.extra.get("probability")
-    if p is None:
-        return t(M["targets_chance_withheld"], locale)
-    k, n = odds(p)
-    unit = "%" if f.unit == "%" else ""
-    return t(M["targets_chance"], locale, low=value_range(f.extra["target_low"], f.extra["target_low"], unit,
-                                                            locale=locale),
-             term=t(M[f"likely_{term(p)}"], locale), k=k, n=n,
-             forecasts=number(f.extra["reference_forecasts"], 0, locale),
-             series=number(f.extra["reference_series"], 0, locale))
-
-
-def _forecast_numbers(f: Estimate, locale: str) -> dict[str, str]:
-    unit = "%" if f.unit == "%" else ""
-    digits = 1 if unit else 0
-    return {"value": value_range(f.number, f.number, unit, digits, locale),
-            "interval": value_range(f.low, f.high, unit, digits, locale), "level": f"{f.level:.0%}"}
-
-
-def outlook_cell(f: Estimate, locale: str = "en") -> str:
-    """A target's forecast in the dashboard's verdict cell: median, interval, chance in words, evidence strength."""
-    p = f.extra.get("probability")
-    if p is None:
-        chance = t(M["dash_chance_withheld"], locale)
-    else:
-        k, n = odds(p)
-        unit = "%" if f.unit == "%" else ""
-        chance = t(M["dash_chance"], locale, low=value_range(f.extra["target_low"], f.extra["target_low"], unit,
-                                                                locale=locale),
-                   term=t(M[f"likely_{term(p)}"], locale), k=k, n=n)
-    return t(M["dash_outlook"], locale, chance=chance, evidence=t(M[f"evidence_{f.extra['evidence']}"], locale),
-             **_forecast_numbers(f, locale))
-
-
-def forecast_text(f: Estimate, what: str, locale: str = "en") -> str:
-    """A target's forecast in one sentence: the median, its interval and the probability (or why there is none)."""
-    return t(M["targets_forecast"], locale, what=what, tyear=f.extra["target_year"], chance=_chance(f, locale),
-             **_forecast_numbers(f, locale))
-
-
-def _forecast_confidence(f: Estimate, locale: str) -> tuple[str, str]:
-    evidence = t(M[f"evidence_{f.extra['evidence']}"], locale)
-    return (t(M["conf_forecast"], locale, evidence=evidence[:1].upper() + evidence[1:]),
-            t(M["rule_forecast"], locale, points=f.extra["points"], first=f.extra["first_year"],
-              last=f.extra["last_year"], evidence=evidence))
-
-
 def forecast_sentence(est: dict[str, Estimate], locale: str = "en") -> str | None:
     """The bottom line's forecast (nowcasts of passed targets are the scorecard's): the target ahead with a
-    published probability (else the first target ahead),
-    its verdict on the pace achieved, its forecast and its chance, all from estimates.
+    published probability (else the first target ahead), its verdict on the pace achieved, its forecast and its
+    chance, all from estimates.
     """
     forecasts = [e for k, e in est.items() if k.endswith(".forecast") and k.startswith("targets.") and not e.simulated
                  and not e.extra.get("nowcast")]
@@ -406,8 +343,8 @@ def forecast_sentence(est: dict[str, Estimate], locale: str = "en") -> str | Non
              tyear=f.extra["target_year"],
              what=t(M.get(f"what_{f.extra['metric']}", f.extra["metric"]), locale),
              target=value_range(f.extra["target_low"], f.extra["target_high"], unit, locale=locale),
-             verdict=t(M[f"chip_{verdict.value}"], locale), chance=_chance(f, locale),
-             evidence=t(M[f"evidence_{f.extra['evidence']}"], locale), **_forecast_numbers(f, locale))
+             verdict=t(M[f"chip_{verdict.value}"], locale), chance=chance(f, locale),
+             evidence=t(M[f"evidence_{f.extra['evidence']}"], locale), **forecast_numbers(f, locale))
 
 
 def land_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en") -> Answer:
