@@ -1,5 +1,5 @@
 """The errors raised for bad input: data errors name the file, row and column; parameter
-errors list what is allowed.
+errors list what is allowed; what the data given cannot estimate (a data limit, said in the memo).
 
 May import: nothing from the package.
 """
@@ -51,6 +51,29 @@ class DataValidationError(ValueError):
 
 class ParameterError(ValueError):
     """A notebook or command-line parameter is not allowed; the message lists what is."""
+
+
+class NotEstimableError(Exception):
+    """What an analysis cannot estimate on the data it is given (a data limit, not a bug): say so in the memo.
+
+    Parameters
+    ----------
+    what
+        The quantity that cannot be estimated.
+    why
+        What the data lack, with the counts.
+    settle
+        What data would settle it.
+
+    Examples
+    --------
+    >>> str(NotEstimableError("the location choice", "the extract records 0 moves", "an extract with moves"))
+    'the location choice cannot be estimated: the extract records 0 moves'
+    """
+
+    def __init__(self, what: str, why: str, settle: str) -> None:
+        self.what, self.why, self.settle = what, why, settle
+        super().__init__(f"{what} cannot be estimated: {why}")
 
 
 #: Exit status of a user error (bad data, parameter, mapping file or file system), as argparse uses.

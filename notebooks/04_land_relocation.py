@@ -77,5 +77,8 @@ if r.fdi_panel is not None:
             r.fdi_panel.coefficients, r.fdi_panel.leave_one_out)
 for note in [*r.places.attrs.get("left_out", []), *r.choice_table.attrs.get("dropped", [])]:
     display(Markdown(f"*Left out or dropped:* {note}"))
-display(Markdown(f"The location choice is fitted to and evaluated in {r.year}. {r.cost.attrs['note']}"),
-        r.choice_table.round(3), r.curve.round(3), r.cost.round(3))
+if r.choice is None:  # the firm panel supports no location choice: what it lacks
+    display(Markdown("*Not fitted:* " + "; ".join(f"{what} cannot be estimated: {why}" for what, why, _ in r.limits)))
+else:
+    display(Markdown(f"The location choice is fitted to and evaluated in {r.year}. {r.cost.attrs['note']}"),
+            r.choice_table.round(3), r.curve.round(3), r.cost.round(3))

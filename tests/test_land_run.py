@@ -57,3 +57,39 @@ def test_early_memos_run_without_an_occupancy_fit(year):
     assert "with park occupancy (ln vacant share)" not in set(r.choice_table["fit"])
     assert any("not fitted" in d for d in r.choice_table.attrs["dropped"])
     assert "vacant park share" not in " ".join(land_run.section(r, p).method_checks)
+
+
+@pytest.fixture(scope="module")
+def no_moves(tmp_path_factory):
+    """A census-style extract of Hanoi firms in which nobody moves: the SIMULATED panel's first 1,500 firms, every
+    firm-year in Hà Nội (the most likely first extract a user brings)."""
+    from kip_analysis.data.firm_panel import load_firm_panel
+
+    sim = load_firm_panel("simulated").data
+    firms = sim["firm_id"].drop_duplicates().iloc[:1500]
+    extract = sim[sim["firm_id"].isin(firms)].assign(province="01", relocated=0)
+    path = tmp_path_factory.mktemp("no-moves") / "extract.csv"
+    extract.to_csv(path, index=False)
+    path.with_suffix(".mapping.yml").write_text("columns:\n  firm_id: firm_id\n  year: year\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_an_extract_without_moves_gives_the_public_answers_and_says_what_it_cannot_fit(no_moves):
+    from kip_analysis.analyses.land import relocation
+    from kip_analysis.data.firm_panel import load_firm_panel
+    from kip_analysis.errors import NotEstimableError
+
+    firms = load_firm_panel(str(no_moves))
+    with pytest.raises(NotEstimableError, match="records 0 moves out of Hanoi"):
+        relocation.location_choice(firms.data, land_run.locations.load_choice_attributes(
+            land_run.processed.load_all(2024, "real_time")["facts"]), 2024)
+    p = validate(data_source=str(no_moves), n_draws=100, memo_year=2024)
+    r = land_run.run(p)
+    sec = land_run.section(r, p)
+    assert r.choice is None and r.limits and "0 moves" in r.limits[0][1]
+    keys = {e.key for e in sec.estimates}
+    assert {"land.lease_ratio", "land.fdi_counterfactual_share"} <= keys and "land.elasticity" not in keys
+    assert any("cannot be estimated" in c.why and "moves" in c.would_settle for c in sec.cannot_say)
+    assert not any(t.title.startswith(("Location choice", "Elasticity", "Subsidy")) for t in sec.tables)
+    assert {e.name for e in sec.exhibits} == {"lease_ratios"} and not sec.simulated

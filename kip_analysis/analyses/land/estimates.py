@@ -75,11 +75,13 @@ def fdi_estimates(r: LandResults, vintage: str) -> list[Estimate]:
 
 
 def land_estimates(r: LandResults, simulated: bool, vintage: str) -> list[Estimate]:
-    """Every typed estimate of the land analysis."""
+    """Every typed estimate of the land analysis (no elasticity when the firm panel supports no location choice)."""
+    public = [*lease_estimates(r.ratios, r.ratio_path, vintage), *fdi_estimates(r, vintage)]
+    if r.choice is None:
+        return public
     data_curve = r.curve.iloc[0]
     return [
-        *lease_estimates(r.ratios, r.ratio_path, vintage),
-        *fdi_estimates(r, vintage),
+        *public,
         Estimate("land.elasticity", "Elasticity of relocations to Hanoi's lease index", float(data_curve["elasticity"]),
                  "% per 1% rent", float(data_curve["delta_low"]), float(data_curve["delta_high"]), 0.95,
                  simulated=simulated, vintage="simulated" if simulated else vintage,

@@ -21,7 +21,7 @@ from scipy.special import expit
 from kip_analysis.analyses.land.params import check_subsidy_share
 from kip_analysis.data.geography import HANOI
 from kip_analysis.data.locations import CHOICE_YEARS, attribute_arrays
-from kip_analysis.errors import ParameterError
+from kip_analysis.errors import NotEstimableError, ParameterError
 from kip_analysis.estimators.conditional_logit import ConditionalLogitFit, conditional_logit
 from kip_analysis.estimators.delta import delta_se
 from kip_analysis.estimators.did_types import Z95
@@ -157,6 +157,13 @@ def location_choice(panel: pd.DataFrame, attrs: pd.DataFrame, last_year: int | N
             dropped.append("lease_x_land: no place's lease index changes over the years used, so with place x land "
                            "terms the lease effect has no variation left")
     X, terms = X[:, :, keep], tuple(terms[i] for i in keep)
+    moves = int((chosen != 0).sum())  # place 0 is Hà Nội: any other choice is a move out
+    if moves < len(terms):
+        raise NotEstimableError(
+            "the location choice", f"the firm panel records {moves} move{'s' if moves != 1 else ''} out of Hanoi "
+            f"among {len(risk):,} firm-years at risk, fewer than the {len(terms)} parameters of the choice model",
+            f"an extract that follows firms across provinces and records at least {len(terms)} moves (more for "
+            "useful intervals), or a register of industrial-zone tenants leaving Hanoi")
     fit = fitted_choice(X, chosen, risk["firm_id"].to_numpy())
     coefs = pd.DataFrame({"term": terms, "coef": fit.params, "se": fit.se,
                           "ci_low": fit.params - Z95 * fit.se, "ci_high": fit.params + Z95 * fit.se})

@@ -26,8 +26,8 @@ class LandResults:
     pci_land: pd.DataFrame
     places: pd.DataFrame  # the choice set's attributes by year (data.locations.choice_attributes)
     choice_table: pd.DataFrame  # both fits' coefficients (with truth and flags when simulated)
-    choice: LocationChoice
-    within: LocationChoice  # identified by time variation only
+    choice: LocationChoice | None  # None: the firm panel cannot support a location choice (``limits`` says why)
+    within: LocationChoice | None  # identified by time variation only
     curve: pd.DataFrame  # elasticity at the data's R_t and across the consultants' range
     by_sector: pd.DataFrame
     chosen: pd.DataFrame
@@ -38,3 +38,4 @@ class LandResults:
     panel_warnings: tuple[str, ...] = ()  # what looks wrong in a census extract but is legal
     year: int = 0  # the year the location choice is fitted to and evaluated in
     counterfactual: pd.DataFrame | None = None  # the subsidy curve (every share on the grid)
+    limits: tuple[tuple[str, str, str], ...] = ()  # what the firm panel cannot estimate: (what, why, what settles it)

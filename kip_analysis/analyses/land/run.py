@@ -3,7 +3,7 @@ every decision notebook 04 used to make (the scenario ratios, the lease terms, t
 of the PCI and of the FIA reports, the year the firm panel is fitted to); :func:`section` turns the
 results into the memo's Section. The notebook is: validate, run, display.
 
-May import: data, report, analyses.targets.shares, analyses.land.*.
+May import: data, errors, report, analyses.targets.shares, analyses.land.*.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kip_analysis.data.facts import vnd_per_usd
 from kip_analysis.data.firm_panel import FirmPanel, load_firm_panel
 from kip_analysis.data.raw import load_table
 from kip_analysis.data.simulated_locations import true_coefficients
+from kip_analysis.errors import NotEstimableError
 from kip_analysis.report import figures
 from kip_analysis.report.section import Section
 
@@ -97,7 +98,10 @@ def run(p: LandParams, firms: FirmPanel | None = None) -> LandResults:
                                             pci_last_year(p))
     places = firms.truth.places if firms.simulated else locations.load_choice_attributes(facts)
     year = fit_year(p, firms)
-    fits, choice_table = choice_fits(firms, places, year)
+    try:
+        fits, choice_table = choice_fits(firms, places, year)
+    except NotEstimableError as limit:  # a data limit of this panel: the public-data parts still answer
+        return without_choice(p, ratios, path, fdi, panel, pci_wide, pci_land, places, firms, year, limit)
     choice = fits["main"]
     truth = choice_table.attrs["truth"]
     truth_vec = relocation.truth_vector(choice, truth) if truth else None
@@ -126,6 +130,19 @@ def run(p: LandParams, firms: FirmPanel | None = None) -> LandResults:
                         "subsidy_curve": figures.subsidy_curve(cf, firms.label)},
                        label=firms.label, simulated=firms.simulated, panel_warnings=tuple(firms.warnings),
                        year=year, counterfactual=cf)
+
+
+def without_choice(p: LandParams, ratios: pd.DataFrame, path: pd.DataFrame, fdi: fdi_model.FdiLocation,
+                   panel: fdi_panel.FdiPanel | None, pci_wide: pd.DataFrame, pci_land: pd.DataFrame,
+                   places: pd.DataFrame, firms: FirmPanel, year: int, limit: NotEstimableError) -> LandResults:
+    """The results when the firm panel cannot support a location choice (no or too few moves): the lease ratios
+    and the FDI models on public data, and what the panel lacks (``limits``); nothing is fitted to it.
+    """
+    empty = pd.DataFrame()
+    return LandResults(ratios, path, fdi, panel, pci_wide, pci_land, places, empty, None, None, empty, empty, empty,
+                       empty, {"lease_ratios": figures.lease_ratios(ratios, p.lease_ratio)}, label=firms.label,
+                       simulated=firms.simulated, panel_warnings=tuple(firms.warnings), year=year,
+                       limits=((limit.what, limit.why, limit.settle),))
 
 
 def section(r: LandResults, p: LandParams) -> Section:

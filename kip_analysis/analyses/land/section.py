@@ -249,6 +249,33 @@ def fdi_panel_tables(panel: FdiPanel | None) -> tuple[Table, ...]:
     return tabs
 
 
+def choice_tables(r: LandResults, label: str, panel_source: str, subsidy_share: float, year: int,
+                  simulated: bool) -> tuple[Table, ...]:
+    """The location choice, its elasticities and the subsidy counterfactual, as tables (only when fitted)."""
+    return (
+        Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds; 95% CI; clustered by firm",
+              panel_source + "; places as above", r.choice_table.round(4), simulated),
+        Table(f"Elasticity of relocations to Hanoi's lease index, at the data's ratio and across the "
+              f"consultants' range ({label})", "d ln E[relocations] / d ln L_H for Hanoi firm-years at risk in "
+              f"{year}; 95% intervals by delta method and simulation", panel_source, r.curve.round(4), simulated),
+        Table(f"Elasticity by sector at the data's ratio ({label})", "as above", panel_source,
+              r.by_sector.round(4), simulated),
+        Table(f"Subsidy of {subsidy_share:g} of the gap ({label})", "relocations a year; VND bn; USD m; share "
+              "points; 5-95% band", panel_source, r.chosen.round(3), simulated),
+        Table(f"Subsidy cost and cost per VND of revenue kept in Hanoi, by assumption ({label})",
+              "VND bn a year; VND of subsidy per VND of KIP revenue kept (5-95% band)",
+              panel_source + "; rents: the places table; lease term assumed", r.cost.round(4), simulated),
+    )
+
+
+def elasticity_headline(r: LandResults, label: str, simulated: bool) -> Headline:
+    """The elasticity at the data's lease ratio (only when the location choice is fitted)."""
+    data_curve = r.curve.iloc[0]
+    return Headline("lease_elasticity", f"Elasticity of relocations to Hanoi's lease index ({label})",
+                    f"{data_curve['elasticity']:.2f} (95% CI {_ci(data_curve, 'delta_low', 'delta_high')}) at "
+                    f"R = {data_curve['lease_ratio']:.2f}", float(data_curve["elasticity"]), simulated)
+
+
 def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw_sha256: dict,
                   panel_warnings: tuple[str, ...] | list[str] = ()) -> Section:
     """The land Section: real-data findings with intervals, SIMULATED method checks apart; what looks wrong
@@ -256,7 +283,8 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
     """
     subsidy_share, year = params["subsidy_share"], params["memo_year"]
     truth = "true value (SIMULATED)" in r.choice_table
-    firm_sentences = simulated_reading(r, subsidy_share, label, truth)
+    fitted = r.choice is not None  # False: the firm panel supports no location choice (r.limits says why)
+    firm_sentences = simulated_reading(r, subsidy_share, label, truth) if fitted else []
     panel_source = "firm panel: " + ("SIMULATED (kip_analysis.data.simulated_panel)" if simulated else label)
     rent_facts = "fact ids " + ", ".join(sorted({f.strip() for ids in r.ratios["facts"] for f in str(ids).split(",")}))
     places_source = ("like-for-like rents (data.rents), minimum_wage_region_by_province.csv, "
@@ -270,7 +298,9 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
         f"no firm's province over time is public, and the rents published by this memo's vintage give {ratio_years}.",
         "each firm's province by year from the enterprise census (or a register of industrial-zone tenants leaving "
         "Hanoi), loaded through the firm-panel schema, and one consultant's rents by province for every year."),)
-    if simulated:
+    cannot += tuple(CannotSay(f"How much do lease differentials drive relocation in this firm panel ({label})?",
+                              f"{what} cannot be estimated: {why}.", settle + ".") for what, why, settle in r.limits)
+    if simulated and fitted:
         cannot += (CannotSay(
             "What would a lease subsidy keep in Hanoi?",
             "the relocation models ran on a SIMULATED panel whose relocation rate is assumed, not sourced.",
@@ -282,7 +312,6 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                                        params.get("fdi_min_years", 3)))
     if year in set(r.places["year"]):
         findings += (wage_reading(r.places, year),)
-    data_curve = r.curve.iloc[0]
     used = r.places[(r.places["year"] <= year) & ~r.places["rent_status"].str.startswith("carried")]
     design_years = sorted(used["year"].unique())  # the years whose own like-for-like ratio enters the choice
     identified = (f"changes among {', '.join(map(str, design_years))} and differences across places" if
@@ -340,27 +369,15 @@ def build_section(r: LandResults, label: str, simulated: bool, params: dict, raw
                   f"{places_source}; wage rules: {WAGE_RULES}",
                   r.places[r.places["year"] <= year].drop(columns=["rent_facts"], errors="ignore").round(3),
                   simulated),
-            Table(f"Location choice over Hanoi and neighbours ({label})", "log-odds; 95% CI; clustered by firm",
-                  panel_source + "; places as above", r.choice_table.round(4), simulated),
-            Table(f"Elasticity of relocations to Hanoi's lease index, at the data's ratio and across the "
-                  f"consultants' range ({label})", "d ln E[relocations] / d ln L_H for Hanoi firm-years at risk in "
-                  f"{year}; 95% intervals by delta method and simulation", panel_source, r.curve.round(4), simulated),
-            Table(f"Elasticity by sector at the data's ratio ({label})", "as above", panel_source,
-                  r.by_sector.round(4), simulated),
-            Table(f"Subsidy of {subsidy_share:g} of the gap ({label})", "relocations a year; VND bn; USD m; share "
-                  "points; 5-95% band", panel_source, r.chosen.round(3), simulated),
-            Table(f"Subsidy cost and cost per VND of revenue kept in Hanoi, by assumption ({label})",
-                  "VND bn a year; VND of subsidy per VND of KIP revenue kept (5-95% band)",
-                  panel_source + "; rents: the places table; lease term assumed", r.cost.round(4), simulated),
+            *(choice_tables(r, label, panel_source, subsidy_share, year, simulated) if fitted else ()),
         ),
         exhibits=(
             Exhibit.from_figure("lease_ratios", r.figures["lease_ratios"], rent_facts),
-            Exhibit.from_figure("subsidy_curve", r.figures["subsidy_curve"], panel_source, simulated),
+            *((Exhibit.from_figure("subsidy_curve", r.figures["subsidy_curve"], panel_source, simulated),)
+              if fitted else ()),
         ),
         headlines=(
-            Headline("lease_elasticity", f"Elasticity of relocations to Hanoi's lease index ({label})",
-                     f"{data_curve['elasticity']:.2f} (95% CI {_ci(data_curve, 'delta_low', 'delta_high')}) at "
-                     f"R = {data_curve['lease_ratio']:.2f}", float(data_curve["elasticity"]), simulated),
+            *((elasticity_headline(r, label, simulated),) if fitted else ()),
             Headline("fdi_land_access", "FDI location and PCI land access (2016, HC3)",
                      f"{la['coef']:.3f} (95% CI {bounds(la['ci_low'], la['ci_high'])})", float(la["coef"])),
         ),
