@@ -286,10 +286,11 @@ def targets_answer(est: dict[str, Estimate], memo_year: int, locale: str = "en")
     groups = [CHIP[r.verdict_class][0] for r in now]
     verdict = t(M["targets_summary"], locale, n=len(now), year=year, met=groups.count("good"),
                 behind=groups.count("bad"), undetermined=groups.count("none"))
-    ended = [r for r in rows if r.year == memo_year - 1]
-    if ended:  # the first memo after a phase's (or a year's) targets fell due opens with their final verdicts
-        final = [r.verdict_class for r in ended]
-        verdict = t(M["targets_scorecard"], locale, year=memo_year - 1, n=len(ended), met=final.count("met"),
+    # the first memo after targets fell due opens with their final verdicts, one per target (not per dashboard row:
+    # a row groups statements of one metric and year, and a target on another definition must not hide in it)
+    final = [e.value for e in _verdicts(est) if e.extra["target_year"] == memo_year - 1 and e.extra["kind"] == "target"]
+    if final:
+        verdict = t(M["targets_scorecard"], locale, year=memo_year - 1, n=len(final), met=final.count("met"),
                     missed=final.count("missed"), undetermined=len(final) - final.count("met")
                     - final.count("missed")) + " " + verdict
     order = ("kip_export_share", "kip_products_recognised", "kip_products_cumulative", "kip_firms_cumulative",
