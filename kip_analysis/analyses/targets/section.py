@@ -101,7 +101,9 @@ def target_estimates(verdicts: pd.DataFrame, influence: dict[str, pd.DataFrame],
                   "target_high": float(v["high"]), "kind": v["kind"], "unit": unit,
                   "value_year": int(year) if year.isdigit() else None}
         lo, hi = v.get("current_low"), v.get("current_high")
-        band = (float(lo), float(hi), 1.0) if current is not None and not (_na(lo) or _na(hi)) else (None, None, None)
+        # a band of no width (a share held at its enterprises' ceiling at both ends) is no band
+        band = (float(lo), float(hi), 1.0) if current is not None and not (_na(lo) or _na(hi)) and hi > lo \
+            else (None, None, None)
         flagged = [rule for rule in PLAUSIBILITY_RULES if v["class"] == "undetermined" and rule in str(v["reason"])]
         out.append(Estimate(f"targets.{tid}.value", label, current, unit, *band, fact_ids=ids, vintage=vintage,
                             status=status, note=str(v["current"]), extra={**common, "flagged_rules": flagged}))

@@ -275,6 +275,39 @@ def city_exports(facts: pd.DataFrame, assumptions: ShareAssumptions) -> pd.DataF
     return table
 
 
+def exports_band(values: pd.DataFrame, year: int, assumptions: ShareAssumptions,
+                 city: pd.Series) -> tuple[float, float]:
+    """The products' exports in force in ``year`` under the two ends of the carry-forward assumption: each round's
+    base-year exports held flat, and each keeping its base-year share of the city's exports (carried by the city's
+    own growth); the central value's 9.5% a year lies between them or beside them.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"round": [2020], "exports": [100.0], "exports_base_year": [2020]})
+    >>> exports_band(v, 2021, ShareAssumptions(), pd.Series({2020: 1000.0, 2021: 1200.0}))
+    (100.0, 120.0)
+    """
+    live = live_rounds(values, year, assumptions)
+    flat = float(live["exports"].sum())
+    ratio = live["exports_base_year"].map(lambda b: city.get(year, np.nan) / city.get(b, np.nan))
+    citywide = float((live["exports"] * ratio).sum()) if ratio.notna().all() else np.nan
+    return min(flat, citywide), max(flat, citywide)
+
+
+def enterprise_cap(facts: pd.DataFrame, year: int, preference: str) -> tuple[float, str] | None:
+    """The recognised enterprises' whole exports in ``year`` (USD m) and the row giving them, when a source gives
+    them: the products' exports are part of their enterprises', so they cannot exceed it.
+    """
+    rows = facts[(facts["metric"] == "kip_firm_exports") & (facts["period"] == str(year)) & (facts["kind"] == "actual")]
+    if rows.empty:
+        return None
+    pick = choose(rows, preference)
+    value = float(pick["value_low_c"])
+    if pick["unit_c"] == "VND billion":
+        value = value * 1e9 / vnd_per_usd(facts)[0] / 1e6
+    return value, str(pick["fact_id"])
+
+
 def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | None = None,
            assumptions: ShareAssumptions = ShareAssumptions()) -> pd.DataFrame:
     """KIP output and export shares by year, numerators and denominators side by side.
@@ -296,7 +329,19 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
         out_share = 100 * revenue / pv.loc[year, "production_value_vnd_bn"]
         out_low, out_high = (100 * revenue / pv.loc[year, "production_value_high"],
                              100 * revenue / pv.loc[year, "production_value_low"])
-        exp_share = 100 * exports / ex.loc[year, "exports_usd_m"] if pd.notna(ex.loc[year, "exports_usd_m"]) else np.nan
+        city = ex.loc[year, "exports_usd_m"]
+        exp_share = 100 * exports / city if pd.notna(city) else np.nan
+        # the band: the carry-forward assumption's two ends; no products' share above its enterprises' share
+        exp_low = exp_high = np.nan
+        if pd.notna(city):
+            ends = [100 * x / city for x in exports_band(values, year, assumptions, ex["exports_usd_m"])]
+            exp_low, exp_high = np.nanmin([exp_share, *ends]), np.nanmax([exp_share, *ends])
+        cap = enterprise_cap(facts, year, assumptions.source_preference)
+        capped = ""
+        if cap is not None and pd.notna(city) and exp_high > 100 * cap[0] / city:
+            ceiling = 100 * cap[0] / city
+            exp_share, exp_low, exp_high = min(exp_share, ceiling), min(exp_low, ceiling), ceiling
+            capped = f"{cap[1]} (the enterprises' exports: the products' cannot exceed them)"
         flags = [f"{name} share over 100%" for name, s in (("output", out_share), ("export", exp_share)) if s > 100]
         if np.isnan(exp_share):
             flags.append("no export denominator")
@@ -311,7 +356,8 @@ def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | 
             "production_value_vnd_bn": pv.loc[year, "production_value_vnd_bn"], "output_share": out_share,
             "output_share_low": out_low, "output_share_high": out_high, "production_value_how": pv.loc[year, "how"],
             "kip_exports_usd_m": exports, "city_exports_usd_m": ex.loc[year, "exports_usd_m"],
-            "export_share": exp_share, "denominator_exports_how": ex.loc[year, "how"], "flag": "; ".join(flags),
+            "export_share": exp_share, "export_share_low": exp_low, "export_share_high": exp_high,
+            "export_share_capped_by": capped, "denominator_exports_how": ex.loc[year, "how"], "flag": "; ".join(flags),
             "output_share_flagged": bad["output"], "export_share_flagged": bad["export"],
         })
     return pd.DataFrame(rows)

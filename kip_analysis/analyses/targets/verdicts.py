@@ -83,7 +83,8 @@ def enterprise_share(facts: pd.DataFrame, computed: pd.DataFrame, year: int, pre
 def withheld(year: int, rests_on: set[str], bad: set[str] | list[str]) -> dict:
     """The current value of a verdict that rests on a flagged row: not shown (the analysis flagged it)."""
     return {"current": f"{year}: not shown: rests on flagged {' '.join(sorted(bad))} (all rows: "
-                       f"{' '.join(sorted(rests_on))})", "current_value": None}
+                       f"{' '.join(sorted(rests_on))})", "current_value": None, "current_low": None,
+            "current_high": None}
 
 
 def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int, preference: str,
@@ -97,8 +98,8 @@ def _export_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
     if source:  # the target counts enterprises and an enterprise figure exists: judge on it
         reached = int(t.target_year) <= as_of_year
         if reached:
-            row.update({"class": "met" if share >= t.low else "missed", "current_value": share,
-                        "reason": f"target year reached (the enterprises' exports, {source})"})
+            row.update({"class": "met" if share >= t.low else "missed", "current_value": share, "current_low": None,
+                        "current_high": None, "reason": f"target year reached (the enterprises' exports, {source})"})
         return row
     if row["class"] in ("met", "on track"):
         row["reason"] += "; the target counts enterprises, and the products' exports alone reach it (a lower bound)"
@@ -114,9 +115,13 @@ def _export_core(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int
     year = min(as_of_year, int(t.target_year))
     at = computed.set_index("year").loc[year] if year in set(computed["year"]) else None
     current = None if at is None or pd.isna(at["export_share"]) else float(at["export_share"])
+    lo, hi = (None, None) if current is None else (float(at["export_share_low"]), float(at["export_share_high"]))
+    capped = "" if at is None or not at.get("export_share_capped_by") else f"; capped by {at['export_share_capped_by']}"
     row = {"base": "—" if base is None else f"{int(base['year_end'])}: {base['value_low_c']:g}% [{base['fact_id']}]",
-           "current": "—" if current is None else f"{year}: {current:.1f}% (computed from sourced exports of the "
-           f"rounds in force and the city's exports, {at['denominator_exports_how']})", "current_value": current}
+           "current": "—" if current is None else f"{year}: {current:.1f}% (band {lo:.1f}–{hi:.1f}%: products' exports "
+           f"held flat to keeping their share of the city's; computed from sourced exports of the rounds in force and "
+           f"the city's exports, {at['denominator_exports_how']}{capped})", "current_value": current,
+           "current_low": lo, "current_high": hi}
     if current is None or base is None:
         why = "no sourced base share" if base is None else f"no city export figure for {year}"
         return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
@@ -129,9 +134,14 @@ def _export_core(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int
         return {**row, **withheld(year, rests_on, bad), "actual_rate": float("nan"), "required_rate": float("nan"),
                 "ratio": float("nan"), "class": "undetermined", "reason": "rests on a row flagged by a plausibility "
                 "rule: " + "; ".join(f"{f} ({rules[f]})" for f in bad)}
-    if t.target_year <= as_of_year:
-        return {**row, "actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan"),
-                "class": "met" if current >= t.low else "missed", "reason": "target year reached (computed share)"}
+    if t.target_year <= as_of_year:  # met or missed only when the whole band is on one side of the low end
+        nan = {"actual_rate": float("nan"), "required_rate": float("nan"), "ratio": float("nan")}
+        if lo >= t.low:
+            return {**row, **nan, "class": "met", "reason": "target year reached (computed share, whole band)"}
+        if hi < t.low:
+            return {**row, **nan, "class": "missed", "reason": "target year reached (computed share, whole band)"}
+        return {**row, **nan, "class": "cannot be assessed", "reason": "target year reached: the band of the "
+                "computed share spans the target"}
     v = progress.verdict(float(base["value_low_c"]), int(base["year_end"]), current, year, t.low, t.target_year,
                          compound=True)
     return {**row, **v, "reason": "compound annual growth of the share"}
@@ -160,8 +170,8 @@ def _output_row(t, facts: pd.DataFrame, computed: pd.DataFrame, as_of_year: int,
            "current_low": lo, "current_high": hi}
     bad = set(plausibility.flagged(facts)) & rests_on
     if bad:
-        return {**row, **withheld(year, rests_on, bad), "current_low": None, "current_high": None,
-                "class": "undetermined", "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
+        return {**row, **withheld(year, rests_on, bad), "class": "undetermined",
+                "reason": "rests on a flagged row: " + " ".join(sorted(bad))}
     lower_bound = counts == "enterprises"  # the enterprises' revenue includes the products'
     if int(t.target_year) <= as_of_year:
         if lo >= t.low:
