@@ -29,8 +29,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                    "change (10 log points is about 10.5%)."),
     "verdict": ("verdict", "met or missed once the target year is reached; before it, on track, behind (accelerate), "
                 "far behind or going backwards by the pace achieved (since the target's base year, or over the "
-                "latest run of values the plausibility rules accept) against the pace it requires; cannot be judged "
-                "when the published data give neither the value nor a run of past values to judge the pace on."),
+                "latest run of values the plausibility rules accept) against the pace it requires, or, where a target "
+                "ahead has a forecast, by that forecast against the target's low end (on track when reaching it is "
+                "at least as likely as not); cannot be judged when the published data give neither the value nor a "
+                "run of past values to judge the pace on."),
     "likelihood": ("likely, unlikely, …", GLOSSARY_TEXT),
     "evidence": ("evidence strength", "How much a verdict on a target not yet due rests on. High: at least eight "
                  "sourced yearly values and a probability earned on a reference class. Medium: at least four "

@@ -336,12 +336,7 @@ def forecast_sentence(est: dict[str, Estimate], locale: str = "en") -> str | Non
     f = sorted(forecasts, key=lambda e: (e.extra.get("probability") is None, e.extra["target_year"]))[0]
     verdict = est[f.key.replace(".forecast", ".verdict")]
     unit = "%" if f.unit == "%" else ""
-    span = verdict.extra.get("pace_span") or ""
-    p = f.extra.get("probability")
-    # the pace says on track while the calibrated forecast says the low end is more likely missed: say both, and why
-    but = verdict.value == "on track" and p is not None and p < 0.5
-    return t(M["bottom_forecast_but" if but else "bottom_forecast"], locale, span=span.replace("-", "–"),
-             tyear=f.extra["target_year"],
+    return t(M["bottom_forecast"], locale, tyear=f.extra["target_year"],
              what=t(M.get(f"what_{f.extra['metric']}", f.extra["metric"]), locale),
              target=value_range(f.extra["target_low"], f.extra["target_high"], unit, locale=locale),
              verdict=t(M[f"chip_{verdict.value}"], locale), chance=chance(f, locale),

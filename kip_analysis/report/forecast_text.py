@@ -16,13 +16,10 @@ from kip_analysis.report.likelihood import odds, term
 FORECAST_M: dict[str, str] = {
     "targets_forecast": "{what}, {tyear}: forecast {value} ({level} interval {interval}); {chance}",
     "targets_chance": "reaching {low} is {term} (about {k} in {n}), judged against {forecasts} past forecasts of "
-                      "{series} comparable series",
+                      "{series} countries' shares of the same kind, not Hanoi's own",
     "targets_chance_withheld": "no probability is given: too few comparable past forecasts to check one",
-    "bottom_forecast": "On the pace of {span}, the {tyear} target for the {what} ({target}) is {verdict}; the "
-                       "forecast is {value} ({level} interval {interval}), and {chance} (evidence: {evidence}).",
-    "bottom_forecast_but": "Kept up, the pace of {span} would reach the {tyear} target for the {what} ({target}); "
-                           "but shares rarely keep such a pace: {chance}, and the forecast is {value} ({level} "
-                           "interval {interval}) (evidence: {evidence}).",
+    "bottom_forecast": "The {tyear} target for the {what} ({target}): forecast {value} ({level} interval "
+                       "{interval}), so {verdict}; {chance} (evidence: {evidence}).",
     "conf_forecast": "{evidence}",
     "rule_forecast": "a forecast from {points} yearly values ({first}–{last}); evidence strength {evidence}",
     "evidence_high": "high",

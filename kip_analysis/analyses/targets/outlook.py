@@ -44,7 +44,8 @@ LEVEL: float = 0.8
 #: Columns the outlook adds to the verdict table.
 COLUMNS: tuple[str, ...] = ("forecast_median", "forecast_low", "forecast_high", "forecast_level", "probability",
                             "probability_withheld", "forecast_method", "reference_class", "reference_forecasts",
-                            "reference_series", "horizon", "evidence", "evidence_detail", "pace_span", "nowcast")
+                            "reference_series", "horizon", "evidence", "evidence_detail", "pace_span", "nowcast",
+                            "pace_class")
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,30 @@ def _nowcast(t: pd.Series, computed: pd.DataFrame, as_of_year: int, classes: dic
     return {**keep, "reason": f"{t['reason']}; a nowcast from the latest accepted values does not settle it"}
 
 
+def forecast_class(row: dict, low: float) -> str:
+    """The verdict of a target ahead: its forecast's, where there is one (a reader of the verdict alone must not
+    read "on track" beside a forecast that says the target is more likely missed); the pace's class otherwise.
+
+    With a published probability of reaching the low end p: on track at p >= 1/2, accelerate strongly at
+    p <= :data:`NOWCAST_SETTLES`, accelerate between; without one, on track when the forecast's median reaches the
+    low end, accelerate when it does not.
+
+    Examples
+    --------
+    >>> [forecast_class({"probability": p, "forecast_median": 1.0, "class": "on track"}, 2.0) for p in (0.6, 0.25,
+    ...  0.05)]
+    ['on track', 'accelerate', 'accelerate strongly']
+    >>> forecast_class({"probability": None, "forecast_median": 170.0, "class": "on track"}, 180.0)
+    'accelerate'
+    """
+    p, median = row.get("probability"), row.get("forecast_median")
+    if p is not None:
+        return "on track" if p >= 0.5 else "accelerate strongly" if p <= NOWCAST_SETTLES else "accelerate"
+    if median is None:
+        return row["class"]
+    return "on track" if median >= low else "accelerate"
+
+
 def apply(verdicts: pd.DataFrame, targets: pd.DataFrame, computed: pd.DataFrame, rounds: pd.DataFrame,
           as_of_year: int, classes: dict[int, ShareClass]) -> pd.DataFrame:
     """The verdict table with an outlook for every target due after the memo year (or a round target due in it
@@ -289,6 +314,9 @@ def apply(verdicts: pd.DataFrame, targets: pd.DataFrame, computed: pd.DataFrame,
         if row is None:
             continue
         row["reason"] = reason.format(span=row["pace_span"].replace("-", "–"))
+        row["pace_class"], row["class"] = row["class"], forecast_class(row, float(t["low"]))
+        if row["class"] != row["pace_class"]:
+            row["reason"] += f"; the forecast against the low end says {row['class']}, and the verdict follows it"
         for k, v in row.items():
             out.at[i, k] = v
     return out

@@ -133,6 +133,9 @@ def run(p: TargetsParams) -> TargetsRun:
     open_export = known[(known["metric"] == "kip_export_share") & (known["target_year"] >= p.as_of_year)]
     influence, detail = scenario_free(facts, rounds, iip, assumptions, open_export, p.as_of_year,
                                       tables["programme_timeline"].attrs["raw_sha256"])
+    # a leave-one-row-out table tests the verdict it was computed for: not a target ahead's forecast verdict
+    final = verdict_rows.set_index("target_id")["class"]
+    influence = {k: tbl for k, tbl in influence.items() if final.get(k) == tbl.attrs["verdict"]}
     scores = backtest.scores(detail) if len(detail) else pd.DataFrame(
         columns=["series", "method", "forecasts", "coverage_80", "coverage_95", "crps", "mase"])
     earned, gate_reasons = backtest.gate(scores)

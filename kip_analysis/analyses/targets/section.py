@@ -169,10 +169,11 @@ def outlook_sentence(v: dict) -> str:
                 f"{v['pace_span'].replace('-', '–')}: {fc} ({v['forecast_level']:.0%} interval {band}, "
                 f"{v['forecast_method']})")
     else:
-        text = (f"Target {what}: anticipated progress on the pace of {v['pace_span'].replace('-', '–')} "
-                f"({_rate(v['actual_rate'], v['metric'])} against {_rate(v['required_rate'], v['metric'])} required) "
-                f"— {v['class']}; forecast for {v['target_year']}: {fc} ({v['forecast_level']:.0%} interval {band}, "
-                f"{v['forecast_method']})")
+        text = (f"Target {what}: {v['class']} by its forecast for {v['target_year']}, {fc} "
+                f"({v['forecast_level']:.0%} interval {band}, {v['forecast_method']}); the pace of "
+                f"{v['pace_span'].replace('-', '–')} ({_rate(v['actual_rate'], v['metric'])} against "
+                f"{_rate(v['required_rate'], v['metric'])} required) alone would say "
+                f"{v.get('pace_class') or v['class']}")
     if not _na(v.get("probability")):
         text += (f"; P(reaching {with_unit(v['low'], v['low'], unit)}) = {v['probability']:.2f}, judged against "
                  f"{number(v['reference_forecasts'])} backtest forecasts of {number(v['reference_series'])} series "
