@@ -115,7 +115,8 @@ def estimate_text(e: Estimate) -> str:
         return "—" if e.value is None else str(e.value)
     unit = "" if e.unit in ("verdict",) else e.unit
     if e.has_interval:
-        return fmt_estimate(e.number, e.low, e.high, unit, e.level or 0.95)
+        text = fmt_estimate(e.number, e.low, e.high, unit, e.level or 0.95)
+        return text.replace("% CI ", "% interval ") if e.status == "forecast" else text  # a prediction interval
     return fmt_estimate(e.number, None, None, unit)
 
 

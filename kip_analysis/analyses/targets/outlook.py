@@ -22,6 +22,7 @@ values and an earned probability; low for a run with an assumed (back-cast or im
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ MEDIUM_POINTS: int = 4
 HIGH_POINTS: int = 8
 #: First round of the relaunched programme: the count model rests on the rounds from it on.
 RELAUNCH: int = 2018
+#: The chance a planned year holds a round, in the count forecasts: 1, the programme's plan (a round every year,
+#: as each year since the relaunch had); with a skipped year the past's own rate would be the honest one.
+HELD_AS_PLANNED: float = 1.0
 #: The interval a forecast is published with.
 LEVEL: float = 0.8
 #: Columns the outlook adds to the verdict table.
@@ -192,7 +196,9 @@ def count_outlook(t: pd.Series, cohort: str, rounds: pd.DataFrame, as_of_year: i
         return None
     # the years since the relaunch up to the latest reported round (a round not reported yet is not a skipped one)
     span = int(past["round"].max()) - RELAUNCH + 1
-    fit = count_model.fit_rounds(past[what].to_numpy(dtype=float), span)
+    # the count per held round from the past rounds; a round every year, as the programme plans (the forecast is
+    # conditional on the plan, as the baseline scenario is)
+    fit = dataclasses.replace(count_model.fit_rounds(past[what].to_numpy(dtype=float), span), p_held=HELD_AS_PLANNED)
     target_year, low = int(t["target_year"]), float(t["low"])
     if t["metric"] == "kip_products_recognised":  # one round: is the next round's count at least the low end?
         already, years = 0.0, 1
@@ -214,7 +220,8 @@ def count_outlook(t: pd.Series, cohort: str, rounds: pd.DataFrame, as_of_year: i
                 "current_value": already if already else None,
                 "pace_span": f"{int(past['round'].min())}-{int(past['round'].max())}",
                 "forecast_median": q[1], "forecast_low": q[0], "forecast_high": q[2], "forecast_level": LEVEL,
-                "probability": None, "forecast_method": "negative binomial count per round",
+                "probability": None, "forecast_method": "negative binomial count per round, a round every year "
+                                                         "as planned",
                 "probability_withheld": f"no reference class of round counts: the {len(past)} rounds since "
                                         f"{RELAUNCH} are the only evidence, too few to check the intervals' coverage",
                 "horizon": years, "reference_class": "", "reference_forecasts": 0, "reference_series": 0,
