@@ -18,20 +18,23 @@ from kip_analysis.data.raw import load_table
 SHARE_CLASS: str = "wdi_manufactures_exports_share"
 
 
-def published(name: str = SHARE_CLASS) -> str:
-    """The date the panel was published (YYYY-MM-DD, from its sidecar)."""
-    meta = yaml.safe_load(catalog.get(name).sidecar.read_text(encoding="utf-8"))
-    return str(meta["date_published"])[:10]
+def _meta(name: str) -> dict:
+    return yaml.safe_load(catalog.get(name).sidecar.read_text(encoding="utf-8"))
+
+
+def published(name: str = SHARE_CLASS, meta: dict | None = None) -> str:
+    """The date the panel was published (YYYY-MM-DD, from its sidecar, read unless ``meta`` is given)."""
+    return str((meta or _meta(name))["date_published"])[:10]
 
 
 def share_panel(name: str = SHARE_CLASS) -> pd.DataFrame:
     """The economies' series (``series_id``, ``year``, ``value``; aggregates left out, counted in ``attrs``)."""
     table = load_table(name)
-    meta = yaml.safe_load(catalog.get(name).sidecar.read_text(encoding="utf-8"))
+    meta = _meta(name)
     aggregates = set(str(meta["upstream_meta"]["coverage"]["aggregates_kept"]).split())
     keep = ~table["series_id"].isin(aggregates)
     out = table.loc[keep, ["series_id", "year", "value"]].reset_index(drop=True)
-    out.attrs.update({"name": name, "published": published(name), "aggregates_left_out": int((~keep).sum()),
+    out.attrs.update({"name": name, "published": published(name, meta), "aggregates_left_out": int((~keep).sum()),
                       "what": str(meta.get("what", "a share")), "units": str(meta.get("units", "series")),
                       "source": str(meta.get("cite", meta.get("producer", "")))})
     return out

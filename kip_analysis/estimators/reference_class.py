@@ -356,12 +356,9 @@ class Outlook:
         The proportion of pooled errors that would put the series at or above the threshold, kept within
         [1/(n+1), n/(n+1)]: n past forecasts cannot rule an outcome in or out for certain.
         """
-        if not self.calibration.earned:
-            return None
-        return self._share_above(threshold)
-
-    def _share_above(self, threshold: float) -> float:
         c = self.calibration
+        if not c.earned:
+            return None
         need = float(transform(threshold, self.method))
         k = int(np.sum(self.z_hat + c.errors >= need))
         n = c.n

@@ -54,25 +54,32 @@ COLUMNS: tuple[str, ...] = ("forecast_median", "forecast_low", "forecast_high", 
 
 @dataclass(frozen=True)
 class ShareClass:
-    """The reference class of share series and its backtests, for one run length (built once per memo)."""
+    """The reference class of share series and its backtests, for one run length (built once per memo). Each
+    method's calibration at a horizon is computed once, whichever of :meth:`best` and :meth:`table` asks first.
+    """
 
-    name: str
     description: str
-    panel: pd.DataFrame
     window: int
     detail: dict[str, pd.DataFrame]  # method -> backtest rows
+    calibrations: dict[tuple[str, int], rc.Calibration] = dataclasses.field(default_factory=dict, compare=False)
+
+    def calibration(self, method: str, horizon: int) -> rc.Calibration:
+        """The split-conformal calibration of ``method`` at ``horizon`` (computed on first use)."""
+        key = (method, horizon)
+        if key not in self.calibrations:
+            self.calibrations[key] = rc.calibrate(self.detail[method], method, horizon, self.window)
+        return self.calibrations[key]
 
     def best(self, horizon: int) -> rc.Calibration | None:
         """The calibrated method with the lowest held-out CRPS at ``horizon`` (None when none is calibrated)."""
-        cals = [rc.calibrate(d, m, horizon, self.window) for m, d in self.detail.items()]
+        cals = [self.calibration(m, horizon) for m in self.detail]
         earned = [c for c in cals if c.earned and math.isfinite(c.scores["crps"])]
         pool = earned or [c for c in cals if c.n]
         return min(pool, key=lambda c: c.scores["crps"]) if pool else None
 
     def table(self, horizons: list[int]) -> pd.DataFrame:
         """The backtest table of every method at each horizon (method, horizon, forecasts, coverage, scores)."""
-        return rc.calibration_table([rc.calibrate(d, m, h, self.window) for m, d in self.detail.items()
-                                     for h in horizons])
+        return rc.calibration_table([self.calibration(m, h) for m in self.detail for h in horizons])
 
 
 def share_class(panel: pd.DataFrame, window: int, horizons: list[int]) -> ShareClass:
@@ -81,7 +88,7 @@ def share_class(panel: pd.DataFrame, window: int, horizons: list[int]) -> ShareC
     described = (f"{panel.attrs.get('what', 'a share')}, {panel['series_id'].nunique()} "
                  f"{panel.attrs.get('units', 'series')}, {int(panel['year'].min())}–{int(panel['year'].max())} "
                  f"({panel.attrs.get('source', 'public data')})")
-    return ShareClass(str(panel.attrs.get("name", "reference class")), described, panel, window, detail)
+    return ShareClass(described, window, detail)
 
 
 def share_classes(panel: pd.DataFrame | None, needed: dict[int, list[int]]) -> dict[int, ShareClass]:
@@ -149,10 +156,8 @@ def share_outlook(t: pd.Series, computed: pd.DataFrame, as_of_year: int,
     row = _blank()
     if len(run) >= 2:
         # achieved: compound growth over the run; required: from the latest value to the low end by the target year
-        actual = progress.rates(first["value"], int(first["year"]), last["value"], int(last["year"]), low,
-                                target_year, compound=True)[0]
-        required = progress.rates(last["value"], int(last["year"]), low, target_year, low, target_year,
-                                  compound=True)[1]
+        actual = progress.rate(first["value"], int(first["year"]), last["value"], int(last["year"]), compound=True)
+        required = progress.rate(last["value"], int(last["year"]), low, target_year, compound=True)
         ratio = actual / required if required > 0 else math.nan
     else:
         actual = required = ratio = math.nan
@@ -296,6 +301,7 @@ def apply(verdicts: pd.DataFrame, targets: pd.DataFrame, computed: pd.DataFrame,
     their verdict; the others take the anticipated class, and the reason says it is one.
     """
     out = verdicts.copy()
+    cohorts = targets.set_index("target_id")["cohort"]
     for c in COLUMNS:
         if c not in out:
             out[c] = None
@@ -314,7 +320,7 @@ def apply(verdicts: pd.DataFrame, targets: pd.DataFrame, computed: pd.DataFrame,
             row = share_outlook(t, computed, as_of_year, classes)
             reason = "anticipated progress: compound yearly growth over {span} against the growth required"
         else:
-            cohort = targets.set_index("target_id")["cohort"].get(t["target_id"])
+            cohort = cohorts.get(t["target_id"])
             row = count_outlook(t, str(cohort) if isinstance(cohort, str) else str(t["target_year"]), rounds,
                                 as_of_year)
             reason = "anticipated progress: mean yearly count of the rounds {span} against the count still required"

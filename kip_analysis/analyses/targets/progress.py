@@ -34,6 +34,20 @@ CLASSES: tuple[str, ...] = ("met", "missed", "on track", "accelerate", "accelera
                             "cannot be assessed")
 
 
+def rate(start: float, start_year: int, end: float, end_year: int, compound: bool) -> float:
+    """The yearly rate from one value to another: compound growth, or the average yearly increase.
+
+    Examples
+    --------
+    >>> round(rate(10.0, 2017, 12.1, 2019, compound=True), 4), rate(0.0, 2020, 79.0, 2023, compound=False)
+    (0.1, 26.333333333333332)
+    """
+    # compound: r = (x1 / x0)^(1 / (t1 - t0)) - 1; linear: r = (x1 - x0) / (t1 - t0)
+    if compound:
+        return (end / start) ** (1 / (end_year - start_year)) - 1
+    return (end - start) / (end_year - start_year)
+
+
 def rates(base: float, base_year: int, current: float, current_year: int, target: float, target_year: int,
           compound: bool) -> tuple[float, float]:
     """Actual and required yearly rates from the base year.
@@ -48,14 +62,8 @@ def rates(base: float, base_year: int, current: float, current_year: int, target
     """
     if current_year <= base_year or target_year <= base_year:
         raise ValueError("the current and target years must follow the base year")
-    # compound: r = (x1 / x0)^(1 / (t1 - t0)) - 1; linear: r = (x1 - x0) / (t1 - t0)
-    if compound:
-        actual = (current / base) ** (1 / (current_year - base_year)) - 1
-        required = (target / base) ** (1 / (target_year - base_year)) - 1
-    else:
-        actual = (current - base) / (current_year - base_year)
-        required = (target - base) / (target_year - base_year)
-    return actual, required
+    return (rate(base, base_year, current, current_year, compound),
+            rate(base, base_year, target, target_year, compound))
 
 
 def classify(current: float | None, target_low: float, ratio: float | None) -> str:

@@ -108,9 +108,7 @@ def round_values(facts: pd.DataFrame, rounds: pd.DataFrame,
                 row.update({f"{what}": np.nan, f"{what}_base_year": np.nan, f"{what}_source": "imputed"})
                 continue
             pick = choose(cands, assumptions.source_preference)
-            value = pick["value_low_c"]
-            if what == "exports" and pick["unit_c"] == "VND billion":
-                value = value * 1e9 / fx / 1e6
+            value = usd_million(pick, fx) if what == "exports" else pick["value_low_c"]
             base = r.round - 1 if pick["period_kind"] == "round" else int(pick["year_end"])
             note = pick["fact_id"] + (" (firms/products)" if pick["metric"].startswith("kip_firm") else "")
             row.update({what: value, f"{what}_base_year": base, f"{what}_source": note})
@@ -302,10 +300,19 @@ def enterprise_cap(facts: pd.DataFrame, year: int, preference: str) -> tuple[flo
     if rows.empty:
         return None
     pick = choose(rows, preference)
-    value = float(pick["value_low_c"])
-    if pick["unit_c"] == "VND billion":
-        value = value * 1e9 / vnd_per_usd(facts)[0] / 1e6
-    return value, str(pick["fact_id"])
+    return float(usd_million(pick, vnd_per_usd(facts)[0])), str(pick["fact_id"])
+
+
+def usd_million(row: pd.Series, fx: float) -> float:
+    """A fact row's export figure in USD million (a VND billion figure converted at ``fx`` VND per USD).
+
+    Examples
+    --------
+    >>> usd_million(pd.Series({"value_low_c": 23.0, "unit_c": "VND billion"}), 23000.0)
+    1.0
+    """
+    value = row["value_low_c"]
+    return value * 1e9 / fx / 1e6 if row["unit_c"] == "VND billion" else value
 
 
 def shares(facts: pd.DataFrame, rounds: pd.DataFrame, iip_table: pd.DataFrame | None = None,

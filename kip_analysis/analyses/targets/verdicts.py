@@ -72,12 +72,11 @@ def enterprise_share(facts: pd.DataFrame, computed: pd.DataFrame, year: int, pre
     """The recognised enterprises' whole exports as a share of the city's in ``year`` (source 002's
     "export revenue of US$2 billion" for the 77 firms in 2020), NaN where no enterprise figure exists.
     """
-    rows = facts[(facts["metric"] == "kip_firm_exports") & (facts["period"] == str(year)) & (facts["kind"] == "actual")]
+    cap = shares.enterprise_cap(facts, year, preference)
     at = computed.set_index("year")
-    if rows.empty or year not in at.index or pd.isna(at.loc[year, "city_exports_usd_m"]):
+    if cap is None or year not in at.index or pd.isna(at.loc[year, "city_exports_usd_m"]):
         return float("nan"), ""
-    pick = choose(rows, preference)
-    return 100 * float(pick["value_low_c"]) / float(at.loc[year, "city_exports_usd_m"]), str(pick["fact_id"])
+    return 100 * cap[0] / float(at.loc[year, "city_exports_usd_m"]), cap[1]
 
 
 def withheld(year: int, rests_on: set[str], bad: set[str] | list[str]) -> dict:
